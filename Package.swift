@@ -1,0 +1,28 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "yespo",
+    products: [
+        // libyespo.so: the C ABI (include/yespo.h) over the engine.
+        .library(name: "yespo", type: .dynamic, targets: ["YespoABI"]),
+        .executable(name: "yespo-cli", targets: ["yespo"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CCurl", path: "CInterop/CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CJansson", path: "CInterop/CJansson", pkgConfig: "jansson",
+                       providers: [.apt(["libjansson-dev"])]),
+        .target(name: "YespoCore", dependencies: ["CCurl", "CJansson"]),
+        .target(name: "YespoABI", dependencies: ["YespoCore"]),
+        .executableTarget(name: "yespo", dependencies: [
+            "YespoCore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "YespoCoreTests", dependencies: ["YespoCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,62 @@
+// The options of one bulk upsert job: the documented body fields of POST /contacts plus the
+// job's own settings (wait, validate, dryRun, resume).
+
+/// How Yespo matches an incoming contact to an existing one (`dedupeOn`).
+public enum DedupeKey: String, Sendable, CaseIterable {
+    case email
+    case sms
+    case emailOrSms = "email_or_sms"
+    case id
+    case fieldId
+    case externalCustomerId
+    case push
+    case webpush
+}
+
+public struct UpsertOptions: Sendable, Equatable {
+    public var dedupeOn: DedupeKey = .email
+    /// Required when `dedupeOn == .fieldId`: the custom field whose value is the match key.
+    public var fieldId: Int? = nil
+    public var contactFields: [String]? = nil
+    public var customFieldsIDs: [Int]? = nil
+    public var groupNames: [String]? = nil
+    public var groupNamesExclude: [String]? = nil
+    public var restoreDeleted: Bool? = nil
+    public var eventKeyForNewContacts: String? = nil
+    /// Poll /importstatus after sending and attach contact ids.
+    public var wait: Bool = false
+    /// Validate and normalise rows client-side before sending.
+    public var validate: Bool = true
+    /// Validate and plan chunks only; send nothing.
+    public var dryRun: Bool = false
+    /// Outcomes recorded by an earlier, interrupted run of the same input (CLI --resume).
+    /// Rows found here are not sent again and are reported with their recorded outcome.
+    public var resume: ResumeState? = nil
+
+    public init() {}
+}
+
+/// The final outcome kinds of an input row. Their counts always add up to the rows read.
+public enum RowOutcomeKind: String, Sendable, CaseIterable {
+    case accepted
+    case rejected
+    case invalid
+    case duplicate
+    case notSent
+}
+
+/// Outcomes of rows recorded by an earlier run, keyed by row number (1-based).
+public struct ResumeState: Sendable, Equatable {
+    public struct Recorded: Sendable, Equatable {
+        public var kind: RowOutcomeKind
+        public var asyncSessionId: String?
+        public var reason: String?
+        public init(kind: RowOutcomeKind, asyncSessionId: String? = nil, reason: String? = nil) {
+            self.kind = kind
+            self.asyncSessionId = asyncSessionId
+            self.reason = reason
+        }
+    }
+    public var rows: [Int: Recorded]
+    public init(rows: [Int: Recorded] = [:]) { self.rows = rows }
+}

@@ -1,0 +1,1 @@
+public let yespoVersionString = "0.1.0"

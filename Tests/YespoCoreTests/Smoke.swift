@@ -1,0 +1,3 @@
+import Testing
+@testable import YespoCore
+@Test func versionIsSet() { #expect(!yespoVersionString.isEmpty) }

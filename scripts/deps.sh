@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the build and tests need, only when one is missing.
+set -euo pipefail
+need=()
+for p in libcurl4-openssl-dev libjansson-dev golang-go valgrind pkg-config python3-venv; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
+done
+[ ${#need[@]} -eq 0 ] && exit 0
+sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "installing: ${need[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
