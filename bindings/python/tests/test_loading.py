@@ -34,10 +34,10 @@ def test_returned_buffers_are_void_pointers() -> None:
     out = ctypes.POINTER(ctypes.c_void_p)
     for name, index in (("yespo_client_stats", 1), ("yespo_contact_get", 2), ("yespo_report_json", 1),
                         ("yespo_report_rows", 2), ("yespo_contacts_search", 2), ("yespo_job_progress", 1)):
-        assert _native.lib[name].argtypes[index] is out, name
+        assert getattr(_native.lib, name).argtypes[index] is out, name
     # Only static strings may be c_char_p results.
     for name in ("yespo_version", "yespo_strerror", "yespo_error_message"):
-        assert _native.lib[name].restype is ctypes.c_char_p
+        assert getattr(_native.lib, name).restype is ctypes.c_char_p
 
 
 def _import_in_subprocess(lib_path: str) -> subprocess.CompletedProcess[str]:
@@ -95,3 +95,10 @@ def test_errors_map_to_the_hierarchy() -> None:
 
     back = pickle.loads(pickle.dumps(err))
     assert type(back) is yespo.APIError and back.status == 502 and back.message == "server said no"
+
+
+def test_installed_package_loads_its_bundled_library() -> None:
+    if os.environ.get("YESPO_LIB"):
+        pytest.skip("YESPO_LIB overrides the bundled library")
+    assert Path(yespo.library_path).parent.name == "_lib"
+    assert Path(yespo.library_path).parent.parent == Path(yespo.__file__).parent

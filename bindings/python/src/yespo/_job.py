@@ -20,7 +20,7 @@ import orjson
 from ._ffi import ErrorSlot, call_out_string
 from ._native import lib, take_string
 from ._rows import encode_batch
-from .errors import E_CANCELLED, YespoError
+from .errors import E_CANCELLED, InternalError, YespoError
 from .report import Progress, PythonInvalidRow, UpsertReport, _ReportHandle
 
 ProgressCallback = Callable[[Progress], Any]
@@ -100,11 +100,26 @@ class JobRun:
                     self._queue.get_nowait()  # a batch that will never be fed: its rows are unfed
                 except queue.Empty:
                     pass
-        self._thread.join()
+        self.join_quietly()
         return self._build_report()
+
+    def join_quietly(self) -> None:
+        """Waits for the feeder thread even through more Ctrl-Cs (the job is cancelled, so this is
+        short): the job must not be freed while the thread is inside a call on it."""
+        interrupted: Optional[BaseException] = None
+        while self._thread.is_alive():
+            try:
+                self._thread.join()
+            except KeyboardInterrupt as exc:
+                interrupted = exc
+                lib.yespo_job_cancel(self._job)
+        if interrupted is not None:
+            raise interrupted
 
     def _put(self, item: Union[bytes, tuple[str, bytes, Optional[bytes]], None]) -> None:
         while True:
+            if not self._thread.is_alive():
+                return  # the feeder ended (only after a bug in it): finish reports what it got
             self._pump()
             try:
                 self._queue.put(item, timeout=_WAIT_SLICE)
@@ -135,13 +150,31 @@ class JobRun:
             return  # the job is already gone: the final report says everything
         self._progress(Progress.from_json(orjson.loads(text), self._total, self.cancel))
 
-    def final_progress(self) -> None:
-        if self._progress is not None:
-            self._report_progress()
+    def final_progress(self, report: UpsertReport) -> None:
+        """The last call, with done=True; the counts are the report's (final by definition; the
+        core's pulled progress after finish does not keep them)."""
+        if self._progress is None:
+            return
+        try:
+            last: dict[str, Any] = orjson.loads(
+                call_out_string(lib.yespo_job_progress, self._job, context="reading progress"))
+        except YespoError:
+            last = {}
+        last.update(rowsRead=report.rows, accepted=report.accepted, rejected=report.rejected,
+                    invalid=report.invalid, duplicates=report.duplicates, notSent=report.not_sent,
+                    done=True, inFlight=0)
+        self._progress(Progress.from_json(last, self._total, self.cancel))
 
     # ------------------------------------------------------------------ feeder thread
 
     def _feeder(self) -> None:
+        try:
+            self._feed_loop()
+        except BaseException as exc:  # a bug here must not leave the caller waiting forever
+            self._finish_error = InternalError(f"yespo feeder thread failed: {exc!r}")
+            self._stopped.set()
+
+    def _feed_loop(self) -> None:
         while True:
             item = self._queue.get()
             if item is _END:

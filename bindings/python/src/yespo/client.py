@@ -380,6 +380,7 @@ class Client:
         if rc != 0:
             raise err.exception(rc, "starting the upsert")
         assert job.value is not None
+        run: Optional[JobRun] = None
         try:
             run = JobRun(job.value, progress, progress_interval, total, cancel)
             try:
@@ -391,8 +392,10 @@ class Client:
                 if isinstance(exc, KeyboardInterrupt):
                     logger.warning("upsert interrupted: %r", report)
                 raise
-            run.final_progress()
+            run.final_progress(report)
         finally:
+            if run is not None:
+                run.join_quietly()
             lib.yespo_job_free(job.value)
         fatal = report.fatal
         if fatal is not None and fatal.code != E_CANCELLED:

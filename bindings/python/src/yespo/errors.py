@@ -55,7 +55,7 @@ class YespoError(Exception):
         self.report: Optional[UpsertReport] = None
 
     def __str__(self) -> str:
-        if self.status:
+        if self.status and f"HTTP {self.status}" not in self.message:
             return f"{self.message} (HTTP {self.status})"
         return self.message
 
