@@ -28,7 +28,8 @@ func jobContacts(_ tag: String, _ range: Range<Int>, pad: Int = 0) -> [UInt8] {
     out.reserveCapacity(range.count * (110 + pad))
     let filler = String(repeating: "z", count: pad)
     for n in range {
-        out.append(contentsOf: #"{"firstName":"Name\#(n)\#(filler)","lastName":"Test","channels":[{"type":"email","value":"\#(jobEmail(tag, n))"}]}"#.utf8)
+        let address = pad > 0 ? #","address":{"address":"\#(filler)"}"# : ""
+        out.append(contentsOf: #"{"firstName":"Name\#(n)","lastName":"Test"\#(address),"channels":[{"type":"email","value":"\#(jobEmail(tag, n))"}]}"#.utf8)
         out.append(0x0A)
     }
     return out

@@ -93,6 +93,7 @@ struct UpsertJobEmulatorTests {
             #expect(report.duplicates == 1 && report.accepted == 2)
             #expect(report.outcome(row: 1)?.kind == .duplicate)
             #expect(report.outcome(row: 1)?.reason == "superseded by row 3")
+            _ = try emu.adminText("POST", "/imports/flush")
             let text = try emu.adminText("GET", "/contacts")
             #expect(text.contains("\"New\"") && !text.contains("\"Old\""))
         }
