@@ -8,6 +8,14 @@ root="$(cd "$here/../.." && pwd)"
 seconds="${1:-30}"
 shift || true
 lib="${YESPO_LIB:-$root/dist/lib/libyespo.so}"
+# FUZZ_INSTRUMENTED=1: build a libyespo.so whose Swift code carries libFuzzer's coverage
+# instrumentation (-sanitize=fuzzer), so the fuzzer is guided through the engine's parsers and not
+# only through this harness. Use it for long runs; the short run in `make test` uses the shipped .so.
+if [ "${FUZZ_INSTRUMENTED:-0}" = 1 ]; then
+    (cd "$root" && swift build -c release -Xswiftc -static-stdlib -Xswiftc -sanitize=fuzzer \
+        --product yespo --build-path "$root/.build-fuzzlib" >/dev/null)
+    lib="$root/.build-fuzzlib/release/libyespo.so"
+fi
 libdir="$(cd "$(dirname "$lib")" && pwd)"
 work="$root/.build-fuzz"
 mkdir -p "$work/corpus" "$work/artifacts" "$work/include"
