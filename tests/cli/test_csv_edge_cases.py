@@ -50,9 +50,10 @@ def test_missing_and_extra_columns(emu, tmp_path):
     p, s, rej = upsert_bytes(emu, tmp_path, data)
     assert s["rows"] == 4
     by_row = {r["row"]: r for r in rej}
-    assert 4 in by_row and by_row[4]["outcome"] == "invalid"
-    assert by_row[4]["reason"]
-    assert "full@example.com" in emails(emu)
+    assert sorted(by_row) == [3, 4]
+    assert by_row[3]["outcome"] == "invalid" and "column" in by_row[3]["reason"]   # surplus cells
+    assert by_row[4]["outcome"] == "invalid" and by_row[4]["reason"]              # no channel
+    assert emails(emu) == ["full@example.com", "short@example.com"]   # a short row is read as empty cells
     # every row is accounted for exactly once
     assert s["accepted"] + s["invalid"] + s["rejected"] + s["duplicates"] + s["notSent"] == 4
     for row, r in by_row.items():

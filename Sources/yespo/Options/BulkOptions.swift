@@ -48,6 +48,10 @@ struct BulkOptions: ParsableArguments {
     static let mappableFields = ["firstName", "lastName", "email", "sms", "address", "region", "town",
                                  "postcode", "languageCode", "timeZone", "externalCustomerId", "id", "contactKey"]
 
+    /// Yespo's own import column names, which name the same fields.
+    static let importColumnNames = ["first name", "last name", "phone", "city", "language code", "timezone",
+                                    "contact id", "external customer id", "contact key", "e-mail"]
+
     func upsertOptions() throws(CLIFailure) -> UpsertOptions {
         var o = UpsertOptions()
         guard let key = Self.dedupeKey(dedupeOn) else {
@@ -93,9 +97,10 @@ struct BulkOptions: ParsableArguments {
             let column = String(entry[..<eq])
             let field = String(entry[entry.index(after: eq)...])
             let isCustomField = !field.isEmpty && field.allSatisfy(\.isASCII) && field.allSatisfy(\.isNumber)
-            guard isCustomField || Self.mappableFields.contains(field) else {
+            let known = Self.mappableFields.map { $0.lowercased() } + Self.importColumnNames + ["-"]
+            guard isCustomField || known.contains(trimWhitespace(field).lowercased()) else {
                 throw CLIFailure("--map \(entry): \"\(field)\" is not a field; use one of "
-                                 + Self.mappableFields.joined(separator: ", ") + ", or a custom field id")
+                                 + Self.mappableFields.joined(separator: ", ") + ", a custom field id, or - to ignore the column")
             }
             f.columns[column] = field
         }

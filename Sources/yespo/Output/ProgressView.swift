@@ -133,25 +133,36 @@ final class ProgressView: Sendable {
         let percent = f.map { Format.leftPad("\(Int($0 * 100))%", 4) } ?? "   ?"
         var counts = Format.count(p.finished)
         if let total = total(p) { counts += "/" + Format.count(total) }
-        let stats = " \(percent) \(counts) rows  \(Format.rate(rate)) rows/s  sent \(Format.count(p.rowsSent))"
-            + "  ok \(Format.count(p.accepted))  failed \(Format.count(p.failed))"
-            + "  retries \(Format.count(p.retries))  429s \(Format.count(p.throttled))  \(eta(p, rate: rate))"
+        // Fields in the order they are given up when the terminal is narrow (last = kept longest).
+        var optional: [(text: String, droppable: Bool)] = [
+            ("sent \(Format.count(p.rowsSent))", true),
+            ("retries \(Format.count(p.retries))", p.retries == 0),
+            ("429s \(Format.count(p.throttled))", p.throttled == 0),
+            ("ok \(Format.count(p.accepted))", false),
+            ("failed \(Format.count(p.failed))", false),
+        ]
         let width = Terminal.columns() - 1
-        let barWidth = min(30, width - stats.count - 2)
-        guard barWidth >= 5 else { return String(stats.prefix(width)) }
-        let filled: Int
-        if let f { filled = Int(f * Double(barWidth)) } else {
-            // No total (stdin): a block sweeping back and forth still shows that work goes on.
-            filled = -1
+        func stats() -> String {
+            " \(percent) \(counts) rows  \(Format.rate(rate)) rows/s  "
+                + optional.map(\.text).joined(separator: "  ") + "  \(eta(p, rate: rate))"
         }
-        var bar = ""
-        if filled >= 0 {
+        var text = stats()
+        while text.count + 12 > width, let drop = optional.firstIndex(where: \.droppable) {
+            optional.remove(at: drop)
+            text = stats()
+        }
+        let barWidth = min(30, width - text.count - 2)
+        guard barWidth >= 5 else { return String(text.prefix(width)) }
+        var bar: String
+        if let f {
+            let filled = Int(f * Double(barWidth))
             bar = String(repeating: "█", count: filled) + String(repeating: "░", count: barWidth - filled)
         } else {
+            // No total (stdin): a block sweeping back and forth still shows that work goes on.
             let pos = Int(monotonicSeconds() * 8) % (2 * barWidth - 2)
             let at = pos < barWidth ? pos : 2 * barWidth - 2 - pos
             bar = String(repeating: "░", count: at) + "█" + String(repeating: "░", count: barWidth - at - 1)
         }
-        return "[" + bar + "]" + stats
+        return "[" + bar + "]" + text
     }
 }

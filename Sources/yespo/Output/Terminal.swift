@@ -8,10 +8,11 @@ import Musl
 enum Terminal {
     static func isTTY(_ fd: Int32) -> Bool { isatty(fd) == 1 }
 
-    /// Terminal width of stderr, 100 when unknown.
+    /// Terminal width of stderr: the terminal's, else $COLUMNS, else 100.
     static func columns(_ fd: Int32 = 2) -> Int {
         var size = winsize()
         if ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 20 { return Int(size.ws_col) }
+        if let env = getenv("COLUMNS"), let n = Int(String(cString: env)), n > 20 { return n }
         return 100
     }
 
