@@ -84,16 +84,7 @@ extension ContactWriter {
     private func withValueBytes<R>(_ t: StringToken,
                                    _ body: (UnsafeRawBufferPointer) throws(RowProblem) -> R) throws(RowProblem) -> R {
         if !t.hasEscapes { return try body(c.raw(t.start, t.end)) }
-        let bytes = c.decoded(t)
-        var result: Result<R, RowProblem>?
-        bytes.withUnsafeBytes { b in
-            do throws(RowProblem) { result = .success(try body(b)) } catch { result = .failure(error) }
-        }
-        switch result {
-        case .success(let r)?: return r
-        case .failure(let e)?: throw e
-        case nil: throw RowProblem("internal: value not read")
-        }
+        return try withBytes(c.decoded(t), body)
     }
 
     // MARK: channels

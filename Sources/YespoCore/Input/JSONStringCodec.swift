@@ -138,3 +138,16 @@ func quotedForMessage<C: Collection<UInt8>>(_ value: C) -> String {
     if truncated { s.removeLast(); s += "…\"" }
     return s
 }
+
+/// `withUnsafeBytes` for bodies with typed throws (the stdlib's only rethrows `any Error`).
+func withBytes<R>(_ bytes: [UInt8], _ body: (UnsafeRawBufferPointer) throws(RowProblem) -> R) throws(RowProblem) -> R {
+    var result: Result<R, RowProblem>?
+    bytes.withUnsafeBytes { b in
+        do throws(RowProblem) { result = .success(try body(b)) } catch { result = .failure(error) }
+    }
+    switch result {
+    case .success(let r)?: return r
+    case .failure(let e)?: throw e
+    case nil: throw RowProblem("internal: value not read")
+    }
+}
