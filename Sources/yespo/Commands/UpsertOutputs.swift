@@ -16,7 +16,8 @@ struct UpsertOutputs {
 
     func emit() throws {
         let c = command
-        let fatal = fatalMessage()
+        let summaryJSON = (try? JSON.parse(Secrets.redact(report.summaryJSON()))) ?? .object([])
+        let fatal = fatalMessage() ?? unreachableMessage(summaryJSON)
         let code: Int32
         if fatal != nil { code = ExitStatus.fatal }
         else if interrupted || report.cancelled { code = ExitStatus.interrupted }
@@ -35,7 +36,6 @@ struct UpsertOutputs {
         summary.cancelled = interrupted || report.cancelled
         summary.waited = c.wait
         summary.fatal = fatal
-        let summaryJSON = (try? JSON.parse(Secrets.redact(report.summaryJSON()))) ?? .object([])
         summary.take(summaryJSON: summaryJSON)
 
         var problems: [String] = []
@@ -94,6 +94,18 @@ struct UpsertOutputs {
         return nil
     }
 
+    /// Chunks that failed after every retry while none got an answer: the server is unreachable
+    /// (or down), which is fatal rather than a matter of a few bad rows.
+    private func unreachableMessage(_ summary: JSON) -> String? {
+        guard !interrupted, !report.cancelled, !command.dryRun, report.notSent > 0 else { return nil }
+        let chunks = summary["chunks"]?.array ?? []
+        let answered = chunks.contains { $0["status"]?.string == "accepted" || $0["status"]?.string == "rejected" }
+        guard !answered, chunks.contains(where: { $0["status"]?.string == "notSent" }) else { return nil }
+        let first = report.rowsNDJSON(kinds: [.notSent]).split(separator: 0x0A).first
+        let reason = first.flatMap { try? JSON.parse(bytes: Array($0)) }?["reason"]?.string
+        return "no request got through to the server" + (reason.map { ": " + Secrets.redact($0) } ?? "")
+    }
+
     /// The first few rejected rows, so the user sees the reasons without opening the file.
     private func rejectsPreview(path: String) -> String {
         let rows = report.rowsNDJSON(kinds: Self.failedKinds)
@@ -103,7 +115,10 @@ struct UpsertOutputs {
             guard let json = try? JSON.parse(bytes: Array(line)) else { continue }
             let row = json["row"]?.int ?? 0
             let outcome = json["outcome"]?.string ?? "?"
-            let reason = json["reason"]?.string ?? ""
+            var reason = json["reason"]?.string ?? ""
+            // The engine's reasons start with "row N: "; the preview has its own row column.
+            let prefix = "row \(row): "
+            if reason.hasPrefix(prefix) { reason.removeFirst(prefix.count) }
             out += "  row \(Format.leftPad(String(row), 7))  \(Format.rightPad(outcome, 9))  \(Secrets.redact(reason))\n"
             shown += 1
         }

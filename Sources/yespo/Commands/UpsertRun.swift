@@ -82,13 +82,31 @@ struct UpsertRun {
         do {
             report = try job.finish()
         } catch {
-            view.finish(json: nil)
+            view.finish(nil)
             throw CLIFailure.from(error, doing: "the upsert failed")
         }
-        view.finish(json: job.progress().json())
+        view.finish(Self.finalSnapshot(report: report, progress: job.progress().json()))
 
         try UpsertOutputs(command: c, report: report, resumedCounts: journal?.resumedCounts ?? [:],
                           interrupted: watcher.interrupted, feedFailure: feedFailure,
                           journalFailure: journal?.writer.error).emit()
+    }
+
+    /// The last progress line shows the report's counts: they are final and add up.
+    static func finalSnapshot(report: UpsertReport, progress: String) -> ProgressSnapshot {
+        var p = (try? JSON.parse(progress)).map(ProgressSnapshot.init(json:)) ?? ProgressSnapshot()
+        let summary = (try? JSON.parse(report.summaryJSON())) ?? .object([])
+        p.rowsRead = report.rows
+        p.accepted = report.accepted
+        p.rejected = report.rejected
+        p.invalid = report.invalid
+        p.duplicates = report.duplicates
+        p.notSent = report.notSent
+        p.requests = summary.count("requests")
+        p.retries = summary.count("retries")
+        p.throttled = summary.count("throttled")
+        p.elapsedMs = max(p.elapsedMs, summary.count("elapsedMs"))
+        p.done = true
+        return p
     }
 }

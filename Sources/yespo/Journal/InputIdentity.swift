@@ -58,7 +58,7 @@ struct InputIdentity: Equatable {
 
     var json: JSON {
         .object([("path", .string(path)), ("size", .number(Double(size))),
-                 ("mtimeNs", .number(Double(mtimeNs))),
+                 ("mtimeNs", .string(String(mtimeNs))),   // a string: nanoseconds overflow a JSON double
                  ("headHash", .string(headHash)), ("tailHash", .string(tailHash))])
     }
 
@@ -73,7 +73,8 @@ struct InputIdentity: Equatable {
     init?(json: JSON) {
         guard let path = json["path"]?.string, let size = json["size"]?.int,
               let head = json["headHash"]?.string, let tail = json["tailHash"]?.string else { return nil }
-        self.init(path: path, size: size, mtimeNs: Int64(json["mtimeNs"]?.int ?? 0), headHash: head, tailHash: tail)
+        self.init(path: path, size: size, mtimeNs: json["mtimeNs"]?.string.flatMap { Int64($0) } ?? 0,
+                  headHash: head, tailHash: tail)
     }
 
     /// Same content as far as the fingerprint can tell; nil when so, else what differs.

@@ -59,10 +59,9 @@ final class ProgressView: Sendable {
     }
 
     /// The last state, drawn once more so the final numbers stay on screen, and the bar ended.
-    func finish(json text: String?) {
+    func finish(_ final: ProgressSnapshot?) {
         guard mode != .off else { return }
-        var snapshot = state.withLock { $0.last }
-        if let text, let json = try? JSON.parse(text) { snapshot = ProgressSnapshot(json: json) }
+        var snapshot = final ?? state.withLock { $0.last }
         snapshot.done = true
         show(snapshot, force: true)
         if mode == .bar { Terminal.err("\n") }
@@ -133,22 +132,26 @@ final class ProgressView: Sendable {
         let percent = f.map { Format.leftPad("\(Int($0 * 100))%", 4) } ?? "   ?"
         var counts = Format.count(p.finished)
         if let total = total(p) { counts += "/" + Format.count(total) }
-        // Fields in the order they are given up when the terminal is narrow (last = kept longest).
-        var optional: [(text: String, droppable: Bool)] = [
-            ("sent \(Format.count(p.rowsSent))", true),
-            ("retries \(Format.count(p.retries))", p.retries == 0),
-            ("429s \(Format.count(p.throttled))", p.throttled == 0),
-            ("ok \(Format.count(p.accepted))", false),
-            ("failed \(Format.count(p.failed))", false),
+        // Shown in this order; when the terminal is narrow, `dropOrder` says which go first.
+        var fields: [(name: String, text: String)] = [
+            ("sent", "sent \(Format.count(p.rowsSent))"),
+            ("ok", "ok \(Format.count(p.accepted))"),
+            ("failed", "failed \(Format.count(p.failed))"),
+            ("retries", "retries \(Format.count(p.retries))"),
+            ("429s", "429s \(Format.count(p.throttled))"),
         ]
+        var dropOrder = ["sent"]
+        if p.retries == 0 { dropOrder.append("retries") }
+        if p.throttled == 0 { dropOrder.append("429s") }
         let width = Terminal.columns() - 1
         func stats() -> String {
             " \(percent) \(counts) rows  \(Format.rate(rate)) rows/s  "
-                + optional.map(\.text).joined(separator: "  ") + "  \(eta(p, rate: rate))"
+                + fields.map(\.text).joined(separator: "  ") + "  \(eta(p, rate: rate))"
         }
         var text = stats()
-        while text.count + 12 > width, let drop = optional.firstIndex(where: \.droppable) {
-            optional.remove(at: drop)
+        while text.count + 12 > width, !dropOrder.isEmpty {
+            let name = dropOrder.removeFirst()
+            fields.removeAll { $0.name == name }
             text = stats()
         }
         let barWidth = min(30, width - text.count - 2)

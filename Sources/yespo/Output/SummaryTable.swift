@@ -41,9 +41,8 @@ struct UpsertSummary {
         let rate = seconds > 0 ? Format.rate(Double(rows - resumed) / seconds) + " rows/s" : ""
         lines.append(("elapsed", Format.duration(seconds: seconds), rate))
         if let ids = contactIds { lines.append(("contact ids", Format.count(ids), "rows mapped to a contact id")) }
-        for file in files { lines.append((file.label, file.value, "")) }
 
-        let labelWidth = lines.map(\.0.count).max() ?? 0
+        let labelWidth = (lines.map(\.0.count) + files.map(\.label.count)).max() ?? 0
         let valueWidth = lines.map(\.1.count).max() ?? 0
         var out = headline() + "\n"
         for (label, value, note) in lines {
@@ -51,6 +50,8 @@ struct UpsertSummary {
             if !note.isEmpty { line += "  " + note }
             out += line + "\n"
         }
+        // File names are not numbers: left-aligned, so they do not push the counts around.
+        for file in files { out += "  " + Format.rightPad(file.label, labelWidth) + "  " + file.value + "\n" }
         return out
     }
 
