@@ -201,7 +201,7 @@ struct JSONCursor {
 
     /// Validates the value starting here and appends it to `out` without insignificant whitespace.
     /// Strings and numbers are copied byte for byte (they are valid JSON as given).
-    mutating func copyValue(into out: inout [UInt8], depth: Int) throws(RowProblem) {
+    mutating func copyValue<S: ByteSink>(into out: inout S, depth: Int) throws(RowProblem) {
         switch current {
         case JSONByte.quote:
             let start = i

@@ -24,23 +24,21 @@ extension ContactFacts {
     }
 
     /// `ext:<id>` when the row has an externalCustomerId, else the dedupeOn value with its prefix.
-    func matchKey(_ dedupeOn: DedupeKey, json: [UInt8]) -> String? {
-        if let ext = externalCustomerId { return "ext:" + String(decoding: ext, as: UTF8.self) }
+    func matchKey(_ dedupeOn: DedupeKey, json: UnsafeRawBufferPointer) -> String? {
+        if let ext = externalCustomerId { return "ext:" + ext.string(json) }
         guard let (prefix, value) = dedupeKeyValue(dedupeOn, json: json) else { return nil }
         return prefix + value
     }
 
     /// The value Yespo reports as `dedupeValue` for this row (by dedupeOn only).
-    func dedupeValue(_ dedupeOn: DedupeKey, json: [UInt8]) -> String? {
-        if dedupeOn == .externalCustomerId {
-            return externalCustomerId.map { String(decoding: $0, as: UTF8.self) }
-        }
+    func dedupeValue(_ dedupeOn: DedupeKey, json: UnsafeRawBufferPointer) -> String? {
+        if dedupeOn == .externalCustomerId { return externalCustomerId?.string(json) }
         return dedupeKeyValue(dedupeOn, json: json)?.value
     }
 
-    private func dedupeKeyValue(_ dedupeOn: DedupeKey, json: [UInt8]) -> (prefix: String, value: String)? {
-        func text(_ r: Range<Int>?) -> String? { r.map { String(decoding: json[$0], as: UTF8.self) } }
-        func text(_ b: [UInt8]?) -> String? { b.map { String(decoding: $0, as: UTF8.self) } }
+    private func dedupeKeyValue(_ dedupeOn: DedupeKey, json: UnsafeRawBufferPointer) -> (prefix: String, value: String)? {
+        func text(_ r: Range<Int>?) -> String? { r.map { String(decoding: UnsafeRawBufferPointer(rebasing: json[$0]), as: UTF8.self) } }
+        func text(_ b: ValueBytes?) -> String? { b?.string(json) }
         switch dedupeOn {
         case .email: return text(email).map { ("email:", $0) }
         case .sms: return text(phone).map { ("sms:", $0) }

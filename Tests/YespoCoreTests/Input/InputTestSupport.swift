@@ -31,3 +31,37 @@ extension RowVerdict {
         return nil
     }
 }
+
+import Glibc
+
+/// A temporary file holding `bytes`, removed by `remove()`.
+struct TempFile {
+    let path: String
+
+    init(_ bytes: [UInt8], suffix: String) {
+        var template = Array("/tmp/yespo-input-XXXXXX\(suffix)".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, Int32(suffix.utf8.count)) }
+        path = String(cString: template)
+        var off = 0
+        while off < bytes.count {
+            let n = bytes[off...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if n <= 0 { break }
+            off += n
+        }
+        close(fd)
+    }
+
+    init(_ text: String, suffix: String) { self.init(Array(text.utf8), suffix: suffix) }
+
+    func remove() { unlink(path) }
+}
+
+/// Every verdict of a file, read in batches of `batch` rows.
+func readAll(_ path: String, _ options: FileOptions = FileOptions(), batch: Int = 1000,
+             bufferSize: Int = FileRowReader.defaultBufferSize, _ p: ContactPreparer = preparer()) throws -> [RowVerdict] {
+    let reader = try FileRowReader(path: path, options: options, bufferSize: bufferSize)
+    defer { reader.close() }
+    var all: [RowVerdict] = []
+    while try reader.read(firstRow: all.count + 1, maxRows: batch, preparer: p, { all.append($0) }) > 0 {}
+    return all
+}
