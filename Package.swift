@@ -17,7 +17,14 @@ let package = Package(
         .systemLibrary(name: "CJansson", path: "CInterop/CJansson", pkgConfig: "jansson",
                        providers: [.apt(["libjansson-dev"])]),
         .target(name: "YespoCore", dependencies: ["CCurl", "CJansson"]),
-        .target(name: "YespoABI", dependencies: ["YespoCore"]),
+        // The version script makes libyespo.so export exactly the functions of include/yespo.h
+        // (no Swift symbols, none of the static stdlib's); see Sources/YespoABI/exports.map.
+        // lld, because gold leaves local copies of Swift metadata symbols in .dynsym.
+        .target(name: "YespoABI", dependencies: ["YespoCore"], exclude: ["exports.map"],
+                linkerSettings: [.unsafeFlags([
+                    "-use-ld=lld",
+                    "-Xlinker", "--version-script=\(Context.packageDirectory)/Sources/YespoABI/exports.map",
+                ])]),
         .executableTarget(name: "yespo", dependencies: [
             "YespoCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

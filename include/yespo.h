@@ -128,8 +128,9 @@ int yespo_client_set_log_callback(yespo_client *client, yespo_log_fn fn, int max
 int yespo_client_stats(yespo_client *client, char **out_json, yespo_error **err);
 
 /* Cancels every job of the client, stops the engine thread, closes connections, frees the client.
- * Jobs and reports obtained from it must be freed before or after; their calls then return
- * YESPO_E_STATE. NULL is fine. Must not be called from a callback. */
+ * Jobs obtained from it must still be freed (before or after); their calls then return
+ * YESPO_E_STATE. Reports stay readable until yespo_report_free. NULL is fine. Must not be called
+ * from a callback. */
 void yespo_client_free(yespo_client *client);
 
 /* ---------------------------------------------------------------- bulk upsert job */

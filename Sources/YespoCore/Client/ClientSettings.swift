@@ -1,0 +1,120 @@
+// Everything a client is configured with, with the defaults of include/yespo.h, and the one place
+// that decides whether a configuration is acceptable (ranges, URL scheme, loopback-only http).
+
+public struct ClientSettings: Sendable, Equatable {
+    /// Sent only as the password of HTTP Basic auth; never printed.
+    public var apiKey: String
+    public var baseURL: String = "https://api.yespo.io/api/v1"
+    /// Bulk requests in flight, 1...256.
+    public var concurrency: Int = 8
+    /// Request budget per second for every attempt of every request; 0 = none.
+    public var requestsPerSecond: Int = 100
+    public var connectTimeoutMs: Int = 10_000
+    public var timeoutMs: Int = 120_000
+    public var stallTimeoutMs: Int = 30_000
+    /// Retries after the first try, 0...100.
+    public var maxRetries: Int = 8
+    public var retryBaseMs: Int = 250
+    public var retryMaxMs: Int = 30_000
+    /// Contacts per bulk request, 1...3000.
+    public var chunkSize: Int = 3000
+    /// Byte cap of one bulk body, at least 64 KiB.
+    public var chunkBytes: Int = 8 << 20
+    public var allowInsecureHTTP: Bool = false
+    public var verifyTLS: Bool = true
+    /// Chunks buffered ahead of the senders before feeding blocks; nil = 2 × concurrency.
+    public var maxQueuedChunks: Int? = nil
+    public var importPollMs: Int = 2000
+    public var importTimeoutMs: Int = 1_200_000
+    public var adaptiveConcurrency: Bool = true
+    public var userAgent: String = "yespo/\(yespoVersionString)"
+    public var caFile: String? = nil
+
+    public init(apiKey: String) {
+        self.apiKey = apiKey
+    }
+
+    /// A copy that is safe to use (base URL without trailing slash), or an error naming the setting.
+    public func validated() throws(YespoError) -> ClientSettings {
+        var s = self
+        guard !apiKey.isEmpty else { throw bad("the API key is empty") }
+        // The key travels in a header: a control character would split it (and the message must not show it).
+        guard !apiKey.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw bad("the API key contains a control character")
+        }
+        try inRange("concurrency", concurrency, 1...256)
+        try inRange("requestsPerSecond", requestsPerSecond, 0...1_000_000)
+        try inRange("connectTimeoutMs", connectTimeoutMs, 1...3_600_000)
+        try inRange("timeoutMs", timeoutMs, 1...86_400_000)
+        try inRange("stallTimeoutMs", stallTimeoutMs, 1000...86_400_000)
+        try inRange("maxRetries", maxRetries, 0...100)
+        try inRange("retryBaseMs", retryBaseMs, 0...3_600_000)
+        try inRange("retryMaxMs", retryMaxMs, 0...3_600_000)
+        try inRange("chunkSize", chunkSize, 1...3000)
+        try inRange("chunkBytes", chunkBytes, (64 << 10)...(1 << 30))
+        if let q = maxQueuedChunks { try inRange("maxQueuedChunks", q, 1...100_000) }
+        try inRange("importPollMs", importPollMs, 10...3_600_000)
+        try inRange("importTimeoutMs", importTimeoutMs, 1...86_400_000)
+        guard !userAgent.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw bad("userAgent contains a control character")
+        }
+        if let ca = caFile, ca.isEmpty || ca.utf8.contains(0) { throw bad("caFile is not a usable path") }
+        let url = try BaseURL.parse(baseURL)
+        if url.scheme == "http" && !url.isLoopback && !allowInsecureHTTP {
+            throw bad("baseURL uses plain http:// to a non-loopback host '\(url.host)'; use https:// or set allowInsecureHTTP")
+        }
+        s.baseURL = url.text
+        return s
+    }
+
+    private func inRange(_ name: String, _ v: Int, _ r: ClosedRange<Int>) throws(YespoError) {
+        guard r.contains(v) else {
+            throw bad("\(name) must be in \(r.lowerBound)...\(r.upperBound), got \(v)")
+        }
+    }
+}
+
+private func bad(_ message: String) -> YespoError { YespoError(.invalidArgument, message) }
+
+/// The parts of a base URL the transport cares about. Only http and https, no credentials in the URL.
+struct BaseURL: Equatable {
+    var scheme: String
+    var host: String
+    /// The URL as given, without a trailing "/".
+    var text: String
+    var isLoopback: Bool
+
+    static func parse(_ raw: String) throws(YespoError) -> BaseURL {
+        guard !raw.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) else {
+            throw bad("baseURL contains a space or control character")
+        }
+        var text = raw
+        while text.hasSuffix("/") { text.removeLast() }
+        let lower = text.lowercased()
+        let scheme: String
+        if lower.hasPrefix("https://") { scheme = "https" } else if lower.hasPrefix("http://") { scheme = "http" } else {
+            throw bad("baseURL must start with https:// (or http:// for a local server), got '\(raw)'")
+        }
+        let rest = text.dropFirst(scheme.count + 3)
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        guard !authority.contains("@") else { throw bad("baseURL must not carry credentials; set apiKey instead") }
+        guard !text.contains("?") && !text.contains("#") else { throw bad("baseURL must not have a query or fragment") }
+        let host: String
+        if authority.hasPrefix("[") {
+            guard let close = authority.firstIndex(of: "]") else { throw bad("baseURL has an unclosed IPv6 bracket") }
+            host = String(authority[authority.index(after: authority.startIndex)..<close]).lowercased()
+        } else {
+            host = String(authority.prefix { $0 != ":" }).lowercased()
+        }
+        guard !host.isEmpty else { throw bad("baseURL has no host") }
+        return BaseURL(scheme: scheme, host: host, text: text, isLoopback: isLoopbackHost(host))
+    }
+}
+
+/// 127.0.0.0/8, localhost and ::1 — the only hosts plain http is allowed to by default.
+func isLoopbackHost(_ host: String) -> Bool {
+    if host == "localhost" || host == "localhost." || host == "::1" || host == "0:0:0:0:0:0:0:1" { return true }
+    let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+    guard parts.count == 4, parts[0] == "127" else { return false }
+    return parts.allSatisfy { p in !p.isEmpty && p.count <= 3 && p.allSatisfy(\.isASCII) && p.allSatisfy(\.isNumber) && (Int(p) ?? 256) <= 255 }
+}

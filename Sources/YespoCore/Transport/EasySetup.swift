@@ -1,0 +1,101 @@
+// Sets up a (reused, reset) curl easy handle for one attempt of a transfer: every safety and
+// timeout option in one place, so no attempt can go out without them.
+
+import CCurl
+
+/// Per-client values every attempt uses, computed once per settings change.
+struct EasyDefaults {
+    var baseURL: String
+    var authorization: String        // "Authorization: Basic ..." — the only place the key lives
+    var userAgent: String
+    var connectTimeoutMs: Int
+    var timeoutMs: Int
+    var stallSeconds: Int
+    var verifyTLS: Bool
+    var caFile: String?
+    var isHTTPS: Bool
+    var maxResponseBytes: Int
+
+    init(_ s: ClientSettings, maxResponseBytes: Int) {
+        baseURL = s.baseURL
+        authorization = "Authorization: Basic " + base64Encode(Array((":" + s.apiKey).utf8))
+        userAgent = s.userAgent
+        connectTimeoutMs = s.connectTimeoutMs
+        timeoutMs = s.timeoutMs
+        stallSeconds = max(1, (s.stallTimeoutMs + 999) / 1000)
+        verifyTLS = s.verifyTLS
+        caFile = s.caFile
+        isHTTPS = s.baseURL.lowercased().hasPrefix("https://")
+        self.maxResponseBytes = maxResponseBytes
+    }
+}
+
+enum EasySetup {
+    /// Returns nil when the handle is ready, else why it could not be set up.
+    static func configure(_ h: UnsafeMutableRawPointer, for t: Transfer, _ d: EasyDefaults) -> String? {
+        curl_easy_reset(h)
+        var failed: String?
+        func check(_ rc: CURLcode, _ what: String) {
+            if rc != CURLE_OK && failed == nil { failed = "\(what): \(String(cString: curl_easy_strerror(rc)))" }
+        }
+        let userdata = Unmanaged.passUnretained(t).toOpaque()
+        check(yespo_easy_setopt_str(h, CURLOPT_URL, d.baseURL + t.path), "URL")
+        check(yespo_easy_setopt_str(h, CURLOPT_PROTOCOLS_STR, "http,https"), "protocols")
+        check(yespo_easy_setopt_long(h, CURLOPT_FOLLOWLOCATION, 0), "redirects")
+        check(yespo_easy_setopt_long(h, CURLOPT_NOSIGNAL, 1), "nosignal")
+        check(yespo_easy_setopt_ptr(h, CURLOPT_PRIVATE, userdata), "private")
+        check(yespo_easy_setopt_ptr(h, CURLOPT_ERRORBUFFER, t.errorBuffer), "errorbuffer")
+        check(yespo_easy_setopt_datacb(h, CURLOPT_WRITEFUNCTION, Transfer.onBody), "write callback")
+        check(yespo_easy_setopt_ptr(h, CURLOPT_WRITEDATA, userdata), "write data")
+        check(yespo_easy_setopt_datacb(h, CURLOPT_HEADERFUNCTION, Transfer.onHeader), "header callback")
+        check(yespo_easy_setopt_ptr(h, CURLOPT_HEADERDATA, userdata), "header data")
+        check(yespo_easy_setopt_off(h, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(d.maxResponseBytes)), "max size")
+        check(yespo_easy_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, d.connectTimeoutMs), "connect timeout")
+        check(yespo_easy_setopt_long(h, CURLOPT_TIMEOUT_MS, d.timeoutMs), "timeout")
+        check(yespo_easy_setopt_long(h, CURLOPT_LOW_SPEED_LIMIT, 1), "stall limit")
+        check(yespo_easy_setopt_long(h, CURLOPT_LOW_SPEED_TIME, d.stallSeconds), "stall time")
+        check(yespo_easy_setopt_str(h, CURLOPT_ACCEPT_ENCODING, ""), "encoding")
+        check(yespo_easy_setopt_long(h, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS)), "http version")
+        check(yespo_easy_setopt_long(h, CURLOPT_TCP_KEEPALIVE, 1), "keepalive")
+        check(yespo_easy_setopt_str(h, CURLOPT_USERAGENT, d.userAgent), "user agent")
+        if d.isHTTPS {
+            // Prefer waiting for a connection that can multiplex (HTTP/2) over opening another.
+            check(yespo_easy_setopt_long(h, CURLOPT_PIPEWAIT, 1), "pipewait")
+            check(yespo_easy_setopt_long(h, CURLOPT_SSL_VERIFYPEER, d.verifyTLS ? 1 : 0), "verify peer")
+            check(yespo_easy_setopt_long(h, CURLOPT_SSL_VERIFYHOST, d.verifyTLS ? 2 : 0), "verify host")
+            if let ca = d.caFile { check(yespo_easy_setopt_str(h, CURLOPT_CAINFO, ca), "CA file") }
+        }
+
+        var list: UnsafeMutablePointer<curl_slist>? = nil
+        // An empty Expect: stops curl waiting for "100 Continue" before large bodies.
+        for line in ["Accept: application/json", "Expect:", d.authorization] + (t.hasBody ? ["Content-Type: application/json"] : []) {
+            guard let next = curl_slist_append(list, line) else { failed = failed ?? "out of memory for headers"; break }
+            list = next
+        }
+        if let old = t.headerList { curl_slist_free_all(old) }
+        t.headerList = list
+        check(yespo_easy_setopt_slist(h, CURLOPT_HTTPHEADER, list), "headers")
+
+        switch t.method {
+        case "GET":
+            check(yespo_easy_setopt_long(h, CURLOPT_HTTPGET, 1), "GET")
+        case "HEAD":
+            check(yespo_easy_setopt_long(h, CURLOPT_NOBODY, 1), "HEAD")
+        default:
+            if t.hasBody || t.method == "POST" || t.method == "PUT" || t.method == "PATCH" {
+                let body = t.body
+                check(yespo_easy_setopt_off(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body?.count ?? 0)), "body size")
+                check(yespo_easy_setopt_ptr(h, CURLOPT_POSTFIELDS, body?.baseAddress.map { UnsafeRawPointer($0) } ?? UnsafeRawPointer(emptyBody)), "body")
+            }
+            if t.method != "POST" { check(yespo_easy_setopt_str(h, CURLOPT_CUSTOMREQUEST, t.method), "method") }
+        }
+        return failed
+    }
+}
+
+/// A NUL byte that lives forever: the body of a POST without one.
+nonisolated(unsafe) private let emptyBody: UnsafeMutablePointer<CChar> = {
+    let p = UnsafeMutablePointer<CChar>.allocate(capacity: 1)
+    p.initialize(to: 0)
+    return p
+}()

@@ -1,0 +1,120 @@
+// One request's life inside the engine, across its attempts: its body (one stable copy that curl
+// reads from without copying), the response being collected, and where it is now. Engine thread only.
+
+import CCurl
+import Glibc
+
+/// What the engine needs to know about a submitted request; crosses threads through the inbox.
+struct Submission: Sendable {
+    var id: UInt64
+    var request: HTTPRequest
+    var completion: @Sendable (HTTPOutcome) -> Void
+}
+
+final class Transfer {
+    enum State { case waiting, delayed, inFlight, done }
+
+    let id: UInt64
+    let method: String
+    let path: String
+    let requestClass: RequestClass
+    let completion: @Sendable (HTTPOutcome) -> Void
+    /// Stable for curl's POSTFIELDS across attempts; freed when the request ends.
+    private(set) var body: UnsafeMutableRawBufferPointer?
+    let hasBody: Bool
+
+    var state = State.waiting
+    var attempts = 0
+    var dueAt: Int64 = 0
+    var attemptStartedAt: Int64 = 0
+    var submittedAt: Int64
+    var easy: UnsafeMutableRawPointer?
+    var headerList: UnsafeMutablePointer<curl_slist>?
+    let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+
+    // The answer of the current attempt.
+    var responseBody: [UInt8] = []
+    var responseHeaders: [String: String] = [:]
+    var tooLarge = false
+    let maxResponseBytes: Int
+
+    init(_ s: Submission, now: Int64, maxResponseBytes: Int) {
+        id = s.id
+        method = s.request.method.uppercased()
+        path = s.request.path
+        requestClass = s.request.requestClass
+        completion = s.completion
+        submittedAt = now
+        self.maxResponseBytes = maxResponseBytes
+        hasBody = s.request.body != nil
+        if let b = s.request.body {
+            let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, b.count), alignment: 1)
+            b.withUnsafeBytes { src in
+                if let base = src.baseAddress { copy.baseAddress?.copyMemory(from: base, byteCount: b.count) }
+            }
+            body = UnsafeMutableRawBufferPointer(rebasing: copy[0..<b.count])
+            bodyAllocation = copy
+        } else {
+            body = nil
+            bodyAllocation = nil
+        }
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+    }
+
+    private let bodyAllocation: UnsafeMutableRawBufferPointer?
+
+    func resetResponse() {
+        responseBody.removeAll(keepingCapacity: true)
+        responseHeaders.removeAll(keepingCapacity: true)
+        tooLarge = false
+        errorBuffer[0] = 0
+    }
+
+    /// The request is over: give back what only this transfer owned.
+    func release() {
+        bodyAllocation?.deallocate()
+        body = nil
+        errorBuffer.deallocate()
+        if let l = headerList { curl_slist_free_all(l); headerList = nil }
+    }
+
+    var curlErrorDetail: String {
+        errorBuffer[Int(CURL_ERROR_SIZE)] = 0
+        return String(cString: errorBuffer)
+    }
+
+    /// "POST /contacts" without the query, which may hold personal data.
+    var logName: String { "\(method) \(path.prefix { $0 != "?" })" }
+
+    // MARK: curl callbacks (C function pointers: no captures; the transfer comes in as userdata)
+
+    static let onBody: yespo_curl_data_cb = { ptr, size, count, userdata in
+        guard let userdata, let ptr else { return 0 }
+        let t = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
+        let n = size * count
+        guard t.responseBody.count + n <= t.maxResponseBytes else {
+            t.tooLarge = true
+            return 0   // makes curl abort the transfer with CURLE_WRITE_ERROR
+        }
+        t.responseBody.append(contentsOf: UnsafeRawBufferPointer(start: ptr, count: n))
+        return n
+    }
+
+    static let onHeader: yespo_curl_data_cb = { ptr, size, count, userdata in
+        guard let userdata, let ptr else { return 0 }
+        let t = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
+        let n = size * count
+        let line = UnsafeRawBufferPointer(start: ptr, count: n)
+        // A new status line (after a 1xx) starts a new header block.
+        if n >= 5, line[0] == UInt8(ascii: "H"), line[1] == UInt8(ascii: "T"), line[2] == UInt8(ascii: "T"),
+           line[3] == UInt8(ascii: "P"), line[4] == UInt8(ascii: "/") {
+            t.responseHeaders.removeAll(keepingCapacity: true)
+            return n
+        }
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > 0 else { return n }
+        let name = String(decoding: line[0..<colon], as: UTF8.self).lowercased()
+        let value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingSpaces()
+        t.responseHeaders[name] = value
+        return n
+    }
+}
