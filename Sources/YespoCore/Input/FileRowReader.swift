@@ -1,16 +1,230 @@
-// Streams a contacts file (CSV / NDJSON / JSON array; "-" = stdin) in bounded memory.
+// Streams a contacts file (CSV / NDJSON / JSON array; "-" = stdin) in bounded memory: one fixed
+// read buffer (1 MiB), records found by a resumable splitter, each record prepared and emitted
+// before the next read. A record longer than the buffer becomes one invalid row and is skipped.
+import Glibc
 
 /// Streams a file (CSV / NDJSON / JSON array; "-" = stdin) in bounded memory.
 public final class FileRowReader {
-    public init(path: String, options: FileOptions) throws(YespoError) {
-        throw YespoError(.invalidInput, "file input is not implemented yet")
+    public static let defaultBufferSize = 1 << 20
+
+    private enum Splitter {
+        case ndjson(NDJSONSplitter)
+        case csv(CSVSplitter)
+        case json(JSONArraySplitter)
     }
+
+    private enum Record {
+        case bytes(UnsafeRawBufferPointer)
+        case oversize(raw: [UInt8])
+    }
+
+    public let format: InputFormat
+    private let window: ByteWindow
+    private let name: String
+    private var splitter: Splitter
+    /// Scan position relative to `window.start` (survives the buffer being compacted).
+    private var scanOffset = 0
+    /// While skipping a record longer than the buffer: its first bytes, for the rejects file.
+    private var oversizeRaw: [UInt8]?
+    private var csv: CSVContactBuilder?
+    private var cells: [CSVCell] = []
+    /// The CSV row's contact JSON, then the prepared row: reused for every row.
+    /// (Assigned last in init: a throwing init before that point must not leak them.)
+    private var scratch: ByteWriter
+    private var prepared: ByteWriter
+    private var finished = false
+    private var closed = false
+
+    public convenience init(path: String, options: FileOptions) throws(YespoError) {
+        try self.init(path: path, options: options, bufferSize: FileRowReader.defaultBufferSize)
+    }
+
+    /// `bufferSize` is also the longest row accepted (tests use small ones).
+    init(path: String, options: FileOptions, bufferSize: Int) throws(YespoError) {
+        let isStdin = path == "-"
+        name = isStdin ? "standard input" : "'\(path)'"
+        let fd: Int32
+        if isStdin {
+            fd = 0
+        } else {
+            guard !path.isEmpty else { throw YespoError(.invalidArgument, "the file path is empty") }
+            fd = open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else {
+                throw YespoError(.io, "cannot open \(name): \(String(cString: strerror(errno)))")
+            }
+        }
+        window = ByteWindow(fd: fd, ownsFD: !isStdin, capacity: bufferSize, name: name)
+        // Enough bytes to see a BOM and sniff the format (a short read may return fewer).
+        while window.end - window.start < 64, try window.refill() {}
+        if hasUTF8BOM(UnsafeRawBufferPointer(start: window.base, count: window.end)) { window.start = 3 }
+        format = options.format ?? FileRowReader.guessFormat(path: isStdin ? "" : path, window)
+        switch format {
+        case .ndjson: splitter = .ndjson(NDJSONSplitter())
+        case .json: splitter = .json(JSONArraySplitter(name: name))
+        case .csv: splitter = .csv(CSVSplitter())
+        }
+        scratch = ByteWriter(capacity: 4096)
+        prepared = ByteWriter(capacity: 4096)
+        if format == .csv {
+            guard options.delimiter != JSONByte.quote && options.delimiter != 0x0A && options.delimiter != 0x0D else {
+                throw YespoError(.invalidArgument, "the CSV delimiter cannot be a quote or a line break")
+            }
+            try readCSVHeader(options)
+        }
+    }
+
+    deinit {
+        window.close()
+        scratch.free()
+        prepared.free()
+    }
+
+    private static func guessFormat(path: String, _ window: ByteWindow) -> InputFormat {
+        let lower = path.lowercased()
+        if lower.hasSuffix(".csv") { return .csv }
+        if lower.hasSuffix(".ndjson") || lower.hasSuffix(".jsonl") { return .ndjson }
+        var k = window.start
+        while k < window.end && JSONByte.isWhitespace(window.base[k]) { k += 1 }
+        let first: UInt8 = k < window.end ? window.base[k] : 0
+        if first == JSONByte.openBracket { return .json }
+        if first == JSONByte.openBrace || lower.hasSuffix(".json") { return .ndjson }
+        return .csv
+    }
+
+    private func readCSVHeader(_ options: FileOptions) throws(YespoError) {
+        var header: [String] = []
+        while true {
+            guard let next = try nextRecord() else {
+                // An empty file has no rows: the first read reports the end.
+                finished = true
+                return
+            }
+            guard case .bytes(let record) = next else {
+                throw YespoError(.invalidInput, "\(name): the header row is longer than \(window.capacity / 1024) KiB")
+            }
+            let line = trimmedLine(record)
+            if isBlankLine(line) { continue }
+            if let problem = parseCSVRecord(line, delimiter: options.delimiter, into: &cells) {
+                throw YespoError(.invalidInput, "\(name): the header row is not valid CSV: \(problem)")
+            }
+            for cell in cells {
+                var bytes: [UInt8] = []
+                appendCSVCellValue(line, cell, into: &bytes)
+                guard bytes.withUnsafeBytes({ isValidUTF8($0) }) else {
+                    throw YespoError(.invalidInput, "\(name): the header row is not valid UTF-8")
+                }
+                header.append(String(decoding: bytes, as: UTF8.self))
+            }
+            break
+        }
+        csv = CSVContactBuilder(map: try CSVColumnMap(header: header, options: options, fileName: name))
+        csvDelimiter = options.delimiter
+    }
+
+    private var csvDelimiter: UInt8 = UInt8(ascii: ",")
 
     /// Reads up to maxRows rows, emitting one verdict each; returns how many (0 = end of file).
     public func read(firstRow: Int, maxRows: Int, preparer: ContactPreparer,
                      _ emit: (RowVerdict) throws -> Void) throws -> Int {
-        return 0
+        guard !closed else { throw YespoError(.state, "\(name): the reader is closed") }
+        var rows = 0
+        let limit = max(1, maxRows)
+        while rows < limit, !finished {
+            guard let record = try nextRecord() else { finished = true; break }
+            let row = firstRow + rows
+            switch record {
+            case .oversize(let raw):
+                rows += 1
+                try emit(.invalid(row: row, reason: "row \(row): longer than \(window.capacity / 1024) KiB, the most a row may have",
+                                  raw: raw))
+            case .bytes(let bytes):
+                switch format {
+                case .json:
+                    rows += 1
+                    try emit(preparer.prepare(json: bytes, row: row, scratch: &prepared))
+                case .ndjson:
+                    let line = trimmedLine(bytes)
+                    if isBlankLine(line) { continue }
+                    rows += 1
+                    try emit(preparer.prepare(json: line, row: row, scratch: &prepared))
+                case .csv:
+                    let line = trimmedLine(bytes)
+                    if isBlankLine(line) { continue }
+                    rows += 1
+                    try emit(csvVerdict(line, row: row, preparer: preparer))
+                }
+            }
+        }
+        return rows
     }
 
-    public func close() {}
+    private func csvVerdict(_ line: UnsafeRawBufferPointer, row: Int, preparer: ContactPreparer) -> RowVerdict {
+        guard var builder = csv else {
+            return .invalid(row: row, reason: "row \(row): the file has no header row", raw: ContactPreparer.truncatedRaw(line))
+        }
+        defer { csv = builder }
+        if let problem = parseCSVRecord(line, delimiter: csvDelimiter, into: &cells) {
+            return .invalid(row: row, reason: "row \(row): \(problem)", raw: ContactPreparer.truncatedRaw(line))
+        }
+        do throws(RowProblem) {
+            try builder.build(line, cells, into: &scratch)
+        } catch {
+            return .invalid(row: row, reason: "row \(row): \(error.message)", raw: ContactPreparer.truncatedRaw(line))
+        }
+        let verdict = preparer.prepare(json: scratch.all, row: row, scratch: &prepared)
+        if case .invalid(_, let reason, _) = verdict {
+            return .invalid(row: row, reason: reason, raw: ContactPreparer.truncatedRaw(line))
+        }
+        return verdict
+    }
+
+    /// The next record's bytes (valid until the next call), or nil at the end of the input.
+    private func nextRecord() throws(YespoError) -> Record? {
+        while true {
+            var input = SplitInput(p: window.base, start: window.start, scan: window.start + scanOffset,
+                                   end: window.end, eof: window.eof)
+            let step: SplitStep
+            switch splitter {
+            case .ndjson(var s): step = s.step(&input); splitter = .ndjson(s)
+            case .csv(var s): step = s.step(&input); splitter = .csv(s)
+            case .json(var s):
+                step = try s.step(&input, fileOffset: window.fileOffsetOfBuffer)
+                splitter = .json(s)
+            }
+            window.start = input.start
+            switch step {
+            case .record(let end, let next):
+                let record = UnsafeRawBufferPointer(start: window.base + window.start, count: end - window.start)
+                window.start = next
+                scanOffset = 0
+                if let raw = oversizeRaw {
+                    oversizeRaw = nil
+                    return .oversize(raw: raw)
+                }
+                return .bytes(record)
+            case .endOfInput:
+                if let raw = oversizeRaw {
+                    oversizeRaw = nil
+                    return .oversize(raw: raw)
+                }
+                return nil
+            case .needMore:
+                if oversizeRaw == nil && window.isFull {
+                    oversizeRaw = ContactPreparer.truncatedRaw(UnsafeRawBufferPointer(start: window.base, count: window.end))
+                }
+                if oversizeRaw != nil {
+                    window.discardAll()
+                    scanOffset = 0
+                } else {
+                    scanOffset = input.scan - window.start
+                }
+                _ = try window.refill()
+            }
+        }
+    }
+
+    public func close() {
+        closed = true
+        window.close()
+    }
 }

@@ -1,24 +1,29 @@
-// Splitting buffers of contacts into rows (NDJSON lines, JSON array elements).
+// Splitting an in-memory buffer of contacts into rows: NDJSON lines, or the elements of one JSON
+// array (whose structure is checked before any row is emitted).
+import Glibc
 
 /// Each non-blank line → one verdict, rows numbered from firstRow. Returns the number of rows.
 public func forEachNDJSONRow(_ buf: UnsafeRawBufferPointer, firstRow: Int, preparer: ContactPreparer,
                              _ emit: (RowVerdict) throws -> Void) rethrows -> Int {
+    guard let base = buf.baseAddress, buf.count > 0 else { return 0 }
     var count = 0
-    var start = 0
+    var scratch = ByteWriter(capacity: 4096)
+    defer { scratch.free() }
+    var start = hasUTF8BOM(buf) ? 3 : 0
     let n = buf.count
-    var i = 0
-    while i <= n {
-        if i == n || buf[i] == 0x0A {
-            var end = i
-            if end > start && buf[end - 1] == 0x0D { end -= 1 }
-            let line = UnsafeRawBufferPointer(rebasing: buf[start..<end])
-            if !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
-                try emit(preparer.prepare(json: line, row: firstRow + count))
-                count += 1
-            }
-            start = i + 1
+    while start < n {
+        let end: Int
+        if let nl = memchr(base + start, 0x0A, n - start) {
+            end = base.distance(to: UnsafeRawPointer(nl))
+        } else {
+            end = n
         }
-        i += 1
+        let line = UnsafeRawBufferPointer(start: base + start, count: end - start)
+        if !isBlankLine(line) {
+            try emit(preparer.prepare(json: trimmedLine(line), row: firstRow + count, scratch: &scratch))
+            count += 1
+        }
+        start = end + 1
     }
     return count
 }
@@ -27,5 +32,115 @@ public func forEachNDJSONRow(_ buf: UnsafeRawBufferPointer, firstRow: Int, prepa
 /// is emitted); each element → one verdict.
 public func forEachJSONArrayRow(_ buf: UnsafeRawBufferPointer, firstRow: Int, preparer: ContactPreparer,
                                 _ emit: (RowVerdict) throws -> Void) throws -> Int {
-    throw YespoError(.invalidInput, "JSON array input is not implemented yet")
+    let elements: [Range<Int>]
+    do throws(RowProblem) {
+        elements = try jsonArrayElements(buf)
+    } catch {
+        throw YespoError(.invalidInput, "not a JSON array of contacts: \(error.message)")
+    }
+    guard let base = buf.baseAddress else { return 0 }
+    var scratch = ByteWriter(capacity: 4096)
+    defer { scratch.free() }
+    for (k, r) in elements.enumerated() {
+        try emit(preparer.prepare(json: UnsafeRawBufferPointer(start: base + r.lowerBound, count: r.count),
+                                  row: firstRow + k, scratch: &scratch))
+    }
+    return elements.count
+}
+
+/// The byte ranges of the elements of the JSON array that makes up the whole buffer. The syntax
+/// is checked strictly except inside strings (bad UTF-8 or escapes there only spoil that row).
+func jsonArrayElements(_ buf: UnsafeRawBufferPointer) throws(RowProblem) -> [Range<Int>] {
+    guard var c = JSONCursor(buf) else { throw RowProblem("the input is empty") }
+    if hasUTF8BOM(buf) { c.i = 3 }
+    c.skipWhitespace()
+    guard c.current == JSONByte.openBracket else {
+        throw c.problem("expected '[' (a JSON array), got \(c.valueKindHere)")
+    }
+    c.i += 1
+    var elements: [Range<Int>] = []
+    c.skipWhitespace()
+    if c.current == JSONByte.closeBracket {
+        c.i += 1
+    } else {
+        while true {
+            c.skipWhitespace()
+            let start = c.i
+            try c.skipValueStructurally(depth: 1)
+            elements.append(start..<c.i)
+            c.skipWhitespace()
+            if c.current == JSONByte.comma { c.i += 1; continue }
+            try c.expect(JSONByte.closeBracket, "expected ',' or ']' after an array element")
+            break
+        }
+    }
+    c.skipWhitespace()
+    guard c.atEnd else { throw c.problem("unexpected data after the array") }
+    return elements
+}
+
+func hasUTF8BOM(_ buf: UnsafeRawBufferPointer) -> Bool {
+    buf.count >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF
+}
+
+func isBlankLine(_ line: UnsafeRawBufferPointer) -> Bool {
+    for b in line where !JSONByte.isWhitespace(b) { return false }
+    return true
+}
+
+/// Drops a trailing '\r' (CRLF line ends).
+func trimmedLine(_ line: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+    if let last = line.last, last == 0x0D { return UnsafeRawBufferPointer(rebasing: line.dropLast()) }
+    return line
+}
+
+extension JSONCursor {
+    /// Skips one value checking its syntax; strings are only delimited, not validated.
+    mutating func skipValueStructurally(depth: Int) throws(RowProblem) {
+        switch current {
+        case JSONByte.quote:
+            try skipStringLoosely()
+        case JSONByte.openBrace, JSONByte.openBracket:
+            guard depth <= maxJSONDepth else { throw problem("nesting deeper than \(maxJSONDepth) levels") }
+            let isObject = current == JSONByte.openBrace
+            let close = isObject ? JSONByte.closeBrace : JSONByte.closeBracket
+            i += 1
+            skipWhitespace()
+            if current == close { i += 1; return }
+            while true {
+                skipWhitespace()
+                if isObject {
+                    guard current == JSONByte.quote else { throw problem("expected a string key") }
+                    try skipStringLoosely()
+                    skipWhitespace()
+                    try expect(JSONByte.colon, "expected ':' after an object key")
+                    skipWhitespace()
+                }
+                try skipValueStructurally(depth: depth + 1)
+                skipWhitespace()
+                if current == JSONByte.comma { i += 1; continue }
+                try expect(close, isObject ? "expected ',' or '}' in an object" : "expected ',' or ']' in an array")
+                return
+            }
+        case 0x74, 0x66, 0x6E:
+            try scanLiteral()
+        case JSONByte.minus, 0x30...0x39:
+            _ = try scanNumber()
+        default:
+            if atEnd { throw problem("a value is missing") }
+            throw problem("unexpected \(describeByte(current))")
+        }
+    }
+
+    /// Finds the closing quote, stepping over backslash escapes.
+    mutating func skipStringLoosely() throws(RowProblem) {
+        let start = i
+        i += 1
+        while i < count {
+            let b = base[i]
+            if b == JSONByte.quote { i += 1; return }
+            i += b == JSONByte.backslash ? 2 : 1
+        }
+        throw problem("unterminated string", at: start)
+    }
 }

@@ -252,6 +252,7 @@ final class Engine {
                                                  capMs: max(settings.retryMaxMs, RetryPolicy.maxRetryAfterMs)) {
                 delay = ms
             }
+            if log.isEnabled(.debug) { log.log(.debug, "\(t.logName) body: \(Self.snippet(t.responseBody))") }
             retryLater(t, reason: "HTTP \(status)", delayMs: delay, now: now)
             return
         }

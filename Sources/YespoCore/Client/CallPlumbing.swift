@@ -1,0 +1,87 @@
+// What every single call shares: checking the caller's JSON, sending one request through the
+// transport, and turning a non-2xx answer into a YespoError with the status and the server's own
+// words (404 → .notFound, 401/403 → .auth, 429 → .rateLimited). Answers may be plain text.
+
+extension YespoClient {
+    /// Sends one request and returns the 2xx answer, or throws the mapped error.
+    func send(_ method: String, _ path: String, body: [UInt8]? = nil) throws(YespoError) -> HTTPResponse {
+        guard !isClosed else { throw Self.closedError }
+        let what = "\(method) \(path.split(separator: "?", maxSplits: 1).first.map(String.init) ?? path)"
+        switch transport.perform(HTTPRequest(method: method, path: path, body: body)) {
+        case .failure(let error, _):
+            throw redacted(YespoError(error.code, "\(what): \(error.message)", httpStatus: error.httpStatus))
+        case .response(let response, _):
+            if (200..<300).contains(response.status) { return response }
+            let code: YespoErrorCode
+            switch response.status {
+            case 404: code = .notFound
+            case 401, 403: code = .auth
+            case 429: code = .rateLimited
+            default: code = .http
+            }
+            throw redacted(YespoError(code, "\(what): \(httpFailureText(status: response.status, body: response.body))",
+                                      httpStatus: response.status))
+        }
+    }
+
+    /// Server text should never hold the key, but a message must not show it even if it does.
+    func redacted(_ error: YespoError) -> YespoError {
+        let key = settings.apiKey
+        guard key.utf8.count >= 4, error.message.contains(key) else { return error }
+        var e = error
+        e.message = replacingAll(e.message, key, with: "[redacted]")
+        return e
+    }
+
+    /// Parses the caller's JSON text; a malformed one is .invalidArgument naming the argument.
+    func parseArgument(_ text: String, _ name: String) throws(YespoError) -> JSONDocument {
+        switch JSONDocument.parse(text) {
+        case .success(let document): return document
+        case .failure(let failure):
+            throw YespoError(.invalidArgument, "\(name): malformed JSON at byte \(failure.position): \(failure.message)")
+        }
+    }
+
+    func parseObjectArgument(_ text: String, _ name: String) throws(YespoError) -> JSONDocument {
+        let document = try parseArgument(text, name)
+        guard document.root.kind == .object else {
+            throw YespoError(.invalidArgument, "\(name): expected a JSON object, got \(document.root.kindName)")
+        }
+        return document
+    }
+
+    /// The answer as JSON, or .protocol when it is not.
+    func parseAnswer(_ response: HTTPResponse, _ what: String) throws(YespoError) -> JSONDocument {
+        switch JSONDocument.parse(response.body) {
+        case .success(let document): return document
+        case .failure:
+            throw YespoError(.protocol, "\(what): expected a JSON answer, got: \(serverMessage(response.body))",
+                             httpStatus: response.status)
+        }
+    }
+}
+
+/// Query strings from (name, value) pairs, values percent-encoded.
+func queryString(_ pairs: [(String, String)]) -> String {
+    guard !pairs.isEmpty else { return "" }
+    return "?" + pairs.map { "\($0.0)=\(percentEncodedPathSegment($0.1))" }.joined(separator: "&")
+}
+
+/// `text` with every occurrence of `target` replaced (byte-wise, UTF-8).
+private func replacingAll(_ text: String, _ target: String, with replacement: String) -> String {
+    let hay = Array(text.utf8), needle = Array(target.utf8)
+    guard !needle.isEmpty, hay.count >= needle.count else { return text }
+    var out: [UInt8] = []
+    out.reserveCapacity(hay.count)
+    var i = 0
+    while i < hay.count {
+        if i + needle.count <= hay.count && hay[i] == needle[0] && Array(hay[i..<i + needle.count]) == needle {
+            out.append(contentsOf: replacement.utf8)
+            i += needle.count
+        } else {
+            out.append(hay[i])
+            i += 1
+        }
+    }
+    return String(decoding: out, as: UTF8.self)
+}

@@ -1,0 +1,85 @@
+// A chunk from the moment it is handed to the transport until every one of its rows is final.
+// A 400 splits it into parts (byte ranges of the same body); with `wait` its accepted rows stay
+// here until their import finished. Guarded by the job's monitor.
+
+final class ActiveChunk: @unchecked Sendable {
+    let chunk: Chunk
+    /// The chunk's body while parts may still need it (bisection); released once sending ends so
+    /// chunks waiting for their import hold only row numbers.
+    var body: [UInt8]
+    /// Per position in the chunk: the row's final outcome, nil while pending.
+    var outcomes: [RowOutcome?]
+    /// Contact bytes of rows the server rejected, by position (for the report's rejects).
+    var rejectedBytes: [Int: [UInt8]] = [:]
+    var pendingParts = 0
+    var pendingImports = 0
+    var attempts = 0
+    var sessionIds: [String] = []
+    var anyAccepted = false
+    var anyRejectedBy400 = false
+    var importStatus: String?
+
+    init(_ chunk: Chunk) {
+        var withoutBody = chunk
+        withoutBody.body = []
+        self.chunk = withoutBody
+        self.body = chunk.body
+        self.outcomes = [RowOutcome?](repeating: nil, count: chunk.count)
+    }
+
+    var sendingDone: Bool { pendingParts == 0 }
+    var isFinal: Bool { pendingParts == 0 && pendingImports == 0 }
+
+    func set(_ position: Int, _ kind: RowOutcomeKind, reason: String? = nil, session: String? = nil,
+             contactId: Int64? = nil) {
+        guard outcomes[position] == nil else { return }
+        outcomes[position] = RowOutcome(row: chunk.rows[position], kind: kind, reason: reason,
+                                        asyncSessionId: session, contactId: contactId)
+    }
+
+    func setRange(_ lo: Int, _ hi: Int, _ kind: RowOutcomeKind, reason: String?, session: String? = nil) {
+        for position in lo..<hi { set(position, kind, reason: reason, session: session) }
+    }
+
+    /// The bytes of the contact at `position`, as sent; nil once the body was released.
+    func contactBytes(_ position: Int) -> [UInt8]? {
+        guard !body.isEmpty else { return nil }
+        return Array(body[Int(chunk.starts[position])..<Int(chunk.ends[position])])
+    }
+
+    var record: ChunkRecord {
+        let status: ChunkRecord.Status = anyRejectedBy400 ? .rejected : (anyAccepted ? .accepted : .notSent)
+        return ChunkRecord(index: chunk.index, rows: chunk.count, firstRow: chunk.rows.min() ?? 0,
+                           lastRow: chunk.rows.max() ?? 0, status: status, asyncSessionId: sessionIds.first,
+                           attempts: attempts, importStatus: importStatus)
+    }
+}
+
+/// One request of a chunk: rows lo..<hi of it (the whole chunk, or a half after a 400).
+struct ChunkPart: @unchecked Sendable {
+    let id: Int
+    let chunk: ActiveChunk
+    let lo: Int
+    let hi: Int
+    let body: [UInt8]
+    /// Times this part was resent because a 200 answer could not be read.
+    var unreadableAnswers = 0
+}
+
+/// Accepted rows of one request waiting for /importstatus to say FINISHED or ERROR.
+final class ImportWait: @unchecked Sendable {
+    let chunk: ActiveChunk
+    let sessionId: String
+    let positions: [Int]
+    let sinceNs: UInt64
+    var polling = false
+    var lastStatus: String?
+    var resolved = false
+
+    init(chunk: ActiveChunk, sessionId: String, positions: [Int], sinceNs: UInt64) {
+        self.chunk = chunk
+        self.sessionId = sessionId
+        self.positions = positions
+        self.sinceNs = sinceNs
+    }
+}

@@ -1,0 +1,76 @@
+// Reads the answer to POST /contacts: the asyncSessionId, and `failedContacts`, which may be an
+// array, a single object, or absent. Each failure is tied to a position in the request by its
+// `index`, or else by the contact's email/phone/externalCustomerId value.
+
+struct BulkAnswer {
+    struct Failure {
+        /// 0-based position in the request's contacts array, when the server said it.
+        var position: Int?
+        /// Normalised identifying values of the failed contact (email, phone digits, ext id).
+        var values: [String]
+        var reason: String
+    }
+    var asyncSessionId: String?
+    var failures: [Failure] = []
+
+    /// nil when the body is not a JSON object (the server answered 200 with something else).
+    static func parse(_ body: [UInt8]) -> BulkAnswer? {
+        guard case .success(let document) = JSONDocument.parse(body), document.root.kind == .object else {
+            return nil
+        }
+        let root = document.root
+        var answer = BulkAnswer(asyncSessionId: root["asyncSessionId"]?.string)
+        if answer.asyncSessionId == nil, let number = root["asyncSessionId"]?.int64 {
+            answer.asyncSessionId = String(number)
+        }
+        if let failed = root["failedContacts"] {
+            switch failed.kind {
+            case .array: answer.failures = failed.elements.map(failure)
+            case .object: answer.failures = [failure(failed)]
+            default: break
+            }
+        }
+        return answer
+    }
+
+    private static func failure(_ entry: JSONNode) -> Failure {
+        var position: Int? = nil
+        if let index = entry["index"]?.int64, index >= 0, index < Int64(Int32.max) { position = Int(index) }
+        var values: [String] = []
+        let contact = entry["contact"] ?? entry
+        values.append(contentsOf: identifyingValues(contact))
+        for key in ["email", "sms", "phone", "value"] {
+            if let text = entry[key]?.string { values.append(normalisedChannel(text)) }
+        }
+        var reason = "rejected by the server"
+        for key in ["error", "message", "reason", "errorMessage", "description"] {
+            if let text = entry[key]?.string, !text.isEmpty { reason = text; break }
+        }
+        return Failure(position: position, values: values, reason: reason)
+    }
+}
+
+/// Email (lower-cased), phone digits and externalCustomerId of a contact object.
+func identifyingValues(_ contact: JSONNode) -> [String] {
+    var values: [String] = []
+    if let channels = contact["channels"], channels.kind == .array {
+        for channel in channels.elements {
+            guard let value = channel["value"]?.string else { continue }
+            values.append(normalisedChannel(value))
+        }
+    }
+    if let ext = contact["externalCustomerId"] {
+        if let text = ext.string { values.append("ext:" + text) }
+        else if let number = ext.int64 { values.append("ext:\(number)") }
+    }
+    return values
+}
+
+/// Emails compare lower-cased and trimmed; phones by their digits.
+func normalisedChannel(_ value: String) -> String {
+    if value.contains("@") {
+        return String(value.lowercased().unicodeScalars.filter { $0 != " " && $0 != "\t" })
+    }
+    let digits = value.unicodeScalars.filter { $0.value >= 0x30 && $0.value <= 0x39 }
+    return digits.isEmpty ? value : String(String.UnicodeScalarView(digits))
+}

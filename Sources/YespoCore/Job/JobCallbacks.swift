@@ -1,0 +1,86 @@
+// The job's callback thread (extension of JobCore): hands outcome batches to the outcome handler,
+// calls the progress handler at most every interval (and once at the end), and issues import
+// polls. User code thus never runs on the transport's engine thread or under the job's lock, and
+// handlers are never called two at a time.
+
+extension JobCore {
+    func startCallbackThread() throws(YespoError) {
+        callbackThread = try JobThread(name: "yespo-job") { [self] in
+            self.runCallbacks()
+        }
+    }
+
+    private func runCallbacks() {
+        let pollNs = UInt64(max(10, settings.importPollMs)) * 1_000_000
+        var nextProgressNs = startNs
+        var nextPollNs = monotonicNs() + pollNs
+        while true {
+            var batches: [OutcomeBatch] = []
+            var polls: [ImportWait] = []
+            var progressDue = false
+            var exiting = false
+            var outcomeHandler: (@Sendable (OutcomeBatch) -> Void)? = nil
+            var progressHandler: (@Sendable (UpsertProgress) -> Void)? = nil
+            monitor.withLock {
+                while true {
+                    let now = monotonicNs()
+                    if !outbox.isEmpty || closing { break }
+                    if self.progressHandler != nil && now >= nextProgressNs { break }
+                    if !imports.isEmpty && now >= nextPollNs { break }
+                    var deadline = now + 1_000_000_000
+                    if self.progressHandler != nil { deadline = min(deadline, nextProgressNs) }
+                    if !imports.isEmpty { deadline = min(deadline, nextPollNs) }
+                    monitor.wait(untilNs: deadline)
+                }
+                let now = monotonicNs()
+                batches = outbox
+                outbox = []
+                outcomeHandler = self.outcomeHandler
+                progressHandler = self.progressHandler
+                if progressHandler != nil && now >= nextProgressNs {
+                    progressDue = true
+                    nextProgressNs = now + progressIntervalNs
+                }
+                if now >= nextPollNs {
+                    polls = importsToPollLocked(now: now)
+                    nextPollNs = now + pollNs
+                }
+                exiting = closing
+            }
+            if let outcomeHandler {
+                for batch in batches { outcomeHandler(batch) }
+            }
+            if exiting {
+                progressHandler?(progress())
+                return
+            }
+            if progressDue, let progressHandler { progressHandler(progress()) }
+            poll(polls)
+        }
+    }
+
+    func progress() -> UpsertProgress {
+        let stats = transport.stats()
+        return monitor.withLock {
+            var p = UpsertProgress()
+            p.rowsRead = rowsRead
+            p.rowsSent = rowsSent
+            p.accepted = store.count(.accepted)
+            p.rejected = store.count(.rejected)
+            p.invalid = store.count(.invalid)
+            p.duplicates = store.count(.duplicate)
+            p.notSent = store.count(.notSent)
+            p.chunksSent = chunksSent
+            p.chunksDone = chunksDone
+            p.inFlight = liveParts.count
+            p.concurrency = stats.concurrency
+            p.requests = requests
+            p.retries = retries
+            p.throttled = max(0, stats.throttled - statsAtStart.throttled)
+            p.bytesSent = bytesSent
+            p.elapsedMs = Int((monotonicNs() - startNs) / 1_000_000)
+            p.done = done
+            return p
+        }
+    }
+}

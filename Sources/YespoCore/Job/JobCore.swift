@@ -1,0 +1,204 @@
+// The state of one bulk upsert job, shared by three kinds of threads: the caller's feeding
+// thread (prepares rows, plans chunks, waits for queue space), the transport's engine thread
+// (request completions) and the job's callback thread (outcome batches, progress, import polls).
+// Feed-side state is guarded by `feedLock`; everything else by `monitor`, taken once per chunk or
+// batch. The `stopped` flag is atomic so the per-row path never takes a lock.
+import Synchronization
+
+final class JobCore: @unchecked Sendable {
+    // Immutable after init.
+    let options: UpsertOptions
+    let settings: ClientSettings
+    let transport: Transport
+    let log: LogSink
+    let preparer: ContactPreparer
+    let template: BodyTemplate
+    let startNs: UInt64
+    let statsAtStart: TransportStats
+    let maxQueued: Int
+    let stopped = Atomic<Bool>(false)
+
+    // Feed side (feedLock).
+    let feedLock = JobMonitor()
+    var builder: ChunkBuilder
+    var loose: [RowOutcome] = []
+    var looseBytes: [Int: [UInt8]] = [:]
+    var rowsSeen = 0
+    var inputClosed = false
+
+    // Shared (monitor).
+    let monitor = JobMonitor()
+    var store = OutcomeStore()
+    var queue: [Chunk] = []
+    var queueHead = 0
+    var active: [Int: ActiveChunk] = [:]
+    var chunksSending = 0
+    var liveParts: [Int: RequestTicket?] = [:]
+    var nextPartId = 0
+    var imports: [ImportWait] = []
+    var outbox: [OutcomeBatch] = []
+    var chunkRecords: [ChunkRecord] = []
+    var progressHandler: (@Sendable (UpsertProgress) -> Void)?
+    var progressIntervalNs: UInt64 = 500_000_000
+    var outcomeHandler: (@Sendable (OutcomeBatch) -> Void)?
+    var rowsRead = 0
+    var rowsSent = 0
+    var chunksSent = 0
+    var chunksDone = 0
+    var requests = 0
+    var retries = 0
+    var bytesSent = 0
+    var fatal: YespoError?
+    var cancelled = false
+    var ticketsCancelled = false
+    var done = false
+    var closing = false
+    var finished = false
+    var callbackThread: JobThread?
+
+    init(options: UpsertOptions, settings: ClientSettings, transport: Transport, log: LogSink) {
+        self.options = options
+        self.settings = settings
+        self.transport = transport
+        self.log = log
+        self.preparer = ContactPreparer(options: options)
+        self.template = BodyTemplate(options: options)
+        self.startNs = monotonicNs()
+        self.statsAtStart = transport.stats()
+        self.maxQueued = max(1, settings.maxQueuedChunks ?? 2 * max(1, settings.concurrency))
+        self.builder = ChunkBuilder(template: template, maxRows: min(settings.chunkSize, 3000),
+                                    maxBytes: settings.chunkBytes, keepDedupeValues: options.wait && !options.dryRun)
+    }
+
+    var isStopped: Bool { stopped.load(ordering: .relaxed) }
+
+    // MARK: feeding (caller's thread, feedLock held)
+
+    struct StopFeeding: Error {}
+
+    /// One verdict from the input stage. Throws StopFeeding once the job stopped.
+    func accept(_ verdict: RowVerdict) throws {
+        if isStopped { throw StopFeeding() }
+        rowsSeen = max(rowsSeen, verdict.row)
+        if let resume = options.resume, let recorded = resume.rows[verdict.row], recorded.kind != .notSent {
+            loose.append(RowOutcome(row: verdict.row, kind: recorded.kind, reason: recorded.reason,
+                                    asyncSessionId: recorded.asyncSessionId))
+        } else {
+            switch verdict {
+            case .invalid(let row, let reason, let raw):
+                loose.append(RowOutcome(row: row, kind: .invalid, reason: reason))
+                if !raw.isEmpty { looseBytes[row] = raw }
+            case .ready(let prepared):
+                let closed = builder.add(prepared, superseded: { outcome, bytes in
+                    loose.append(outcome)
+                    looseBytes[outcome.row] = bytes
+                }, tooLarge: { outcome in
+                    loose.append(outcome)
+                    looseBytes[outcome.row] = Array(prepared.json.prefix(OutcomeStore.maxBytesPerRow))
+                })
+                if let closed { try hand(closed) }
+            }
+        }
+        if loose.count >= 2048 { try hand(nil) }
+    }
+
+    /// Publishes the loose outcomes gathered so far and, when given, queues a closed chunk —
+    /// waiting while `maxQueued` chunks already wait (the backpressure that bounds memory).
+    func hand(_ chunk: Chunk?) throws {
+        let batch = loose, bytes = looseBytes
+        loose = []
+        looseBytes = [:]
+        var parts: [ChunkPart] = []
+        var stoppedNow = false
+        monitor.withLock {
+            rowsRead = max(rowsRead, rowsSeen)
+            publishLocked(batch, bytes: bytes, chunkIndex: nil)
+            if let chunk {
+                if options.dryRun {
+                    planOnlyLocked(chunk)
+                } else {
+                    while queue.count - queueHead >= maxQueued && fatal == nil && !cancelled { monitor.wait() }
+                    if fatal != nil || cancelled {
+                        notSentLocked(chunk)
+                        stoppedNow = true
+                    } else {
+                        queue.append(chunk)
+                        parts = takeDispatchableLocked()
+                    }
+                }
+            }
+            monitor.broadcast()
+        }
+        submit(parts)
+        if stoppedNow { throw StopFeeding() }
+    }
+
+    /// Records rows that never entered a chunk and queues them for the outcome handler.
+    func publishLocked(_ rows: [RowOutcome], bytes: [Int: [UInt8]], chunkIndex: Int?) {
+        guard !rows.isEmpty else { return }
+        for outcome in rows { store.record(outcome, bytes: bytes[outcome.row]) }
+        if outcomeHandler != nil { outbox.append(OutcomeBatch(chunkIndex: chunkIndex, asyncSessionId: nil, rows: rows)) }
+    }
+
+    /// dryRun: the chunk is planned and its rows reported accepted without a session.
+    func planOnlyLocked(_ chunk: Chunk) {
+        let rows = chunk.rows.map { RowOutcome(row: $0, kind: .accepted) }
+        for outcome in rows { store.record(outcome) }
+        chunksSent += 1
+        chunksDone += 1
+        chunkRecords.append(ChunkRecord(index: chunk.index, rows: chunk.count, firstRow: chunk.rows.min() ?? 0,
+                                        lastRow: chunk.rows.max() ?? 0, status: .accepted, asyncSessionId: nil,
+                                        attempts: 0, importStatus: nil))
+        if outcomeHandler != nil { outbox.append(OutcomeBatch(chunkIndex: chunk.index, asyncSessionId: nil, rows: rows)) }
+    }
+
+    /// A chunk that will never be sent: every row notSent with the reason the job stopped.
+    func notSentLocked(_ chunk: Chunk) {
+        let reason = stopReasonLocked()
+        let rows = chunk.rows.map { RowOutcome(row: $0, kind: .notSent, reason: reason) }
+        for outcome in rows { store.record(outcome) }
+        chunkRecords.append(ChunkRecord(index: chunk.index, rows: chunk.count, firstRow: chunk.rows.min() ?? 0,
+                                        lastRow: chunk.rows.max() ?? 0, status: .notSent, asyncSessionId: nil,
+                                        attempts: 0, importStatus: nil))
+        if outcomeHandler != nil { outbox.append(OutcomeBatch(chunkIndex: chunk.index, asyncSessionId: nil, rows: rows)) }
+        chunksDone += 1
+    }
+
+    func stopReasonLocked() -> String {
+        if let fatal, fatal.code != .cancelled { return "not sent: the job stopped (\(fatal.message))" }
+        return "not sent: the job was cancelled"
+    }
+
+    // MARK: stopping
+
+    /// Stops the job: nothing more is sent; chunks still queued become notSent. With
+    /// `abandonInFlight`, requests on the wire are cancelled too (401/403: they would fail anyway).
+    /// Returns the tickets to cancel, which the caller cancels after releasing the monitor.
+    func stopLocked(_ error: YespoError, abandonInFlight: Bool) -> [RequestTicket] {
+        if fatal == nil || (fatal?.code == .cancelled && error.code != .cancelled) { fatal = error }
+        if error.code == .cancelled { cancelled = true }
+        stopped.store(true, ordering: .relaxed)
+        while queueHead < queue.count {
+            notSentLocked(queue[queueHead])
+            queueHead += 1
+        }
+        queue = []
+        queueHead = 0
+        resolveAllImportsLocked()
+        monitor.broadcast()
+        return abandonInFlight ? takeTicketsLocked() : []
+    }
+
+    func takeTicketsLocked() -> [RequestTicket] {
+        ticketsCancelled = true
+        return liveParts.values.compactMap { $0 }
+    }
+
+    func cancel() {
+        let tickets = monitor.withLock { () -> [RequestTicket] in
+            guard !done else { return [] }
+            return stopLocked(YespoError(.cancelled, "the job was cancelled"), abandonInFlight: false)
+        }
+        for ticket in tickets { transport.cancel(ticket) }
+    }
+}

@@ -1,0 +1,63 @@
+// One bulk upsert, as the callers see it: feed contacts (NDJSON, JSON array, a file), watch
+// progress and outcomes, cancel from anywhere, finish to get the report. The work happens in
+// JobCore; this handle only forwards and makes sure an abandoned job stops.
+
+public final class UpsertJob: Sendable {
+    let core: JobCore
+
+    init(core: JobCore) { self.core = core }
+
+    deinit { core.abandon() }
+
+    /// Progress from the job's callback thread at most every `intervalMs` (≥ 10) and once at the end.
+    public func setProgressHandler(intervalMs: Int, _ handler: @escaping @Sendable (UpsertProgress) -> Void) {
+        core.monitor.withLock {
+            core.progressHandler = handler
+            core.progressIntervalNs = UInt64(max(10, intervalMs)) * 1_000_000
+            core.monitor.broadcast()
+        }
+    }
+
+    /// Final outcomes as they become final, from the job's callback thread, one batch at a time,
+    /// every row exactly once (rows taken from `resume` included). Set it before the first feed.
+    public func setOutcomeHandler(_ handler: @escaping @Sendable (OutcomeBatch) -> Void) {
+        core.monitor.withLock { core.outcomeHandler = handler }
+    }
+
+    public func feedNDJSON(_ bytes: UnsafeRawBufferPointer) throws(YespoError) {
+        let core = self.core
+        try core.feed { first in
+            _ = try forEachNDJSONRow(bytes, firstRow: first, preparer: core.preparer) { try core.accept($0) }
+        }
+    }
+
+    public func feedJSONArray(_ bytes: UnsafeRawBufferPointer) throws(YespoError) {
+        let core = self.core
+        try core.feed { first in
+            _ = try forEachJSONArrayRow(bytes, firstRow: first, preparer: core.preparer) { try core.accept($0) }
+        }
+    }
+
+    /// Streams a CSV / NDJSON / JSON-array file ("-" = stdin) in bounded memory.
+    public func feedFile(path: String, options: FileOptions) throws(YespoError) {
+        let core = self.core
+        let reader = try FileRowReader(path: path, options: options)
+        defer { reader.close() }
+        try core.feed { first in
+            var next = first
+            while true {
+                let count = try reader.read(firstRow: next, maxRows: 4096, preparer: core.preparer) { try core.accept($0) }
+                if count == 0 { break }
+                next += count
+            }
+        }
+    }
+
+    /// Stops the job: nothing more is sent, rows not sent become notSent. Any thread, any time.
+    public func cancel() { core.cancel() }
+
+    public func progress() -> UpsertProgress { core.progress() }
+
+    /// Ends the input, waits for every row's outcome (and the imports with `wait`), returns the report.
+    public func finish() throws(YespoError) -> UpsertReport { try core.finish() }
+}

@@ -1,0 +1,118 @@
+// The immutable result of a finished job: counts that add up to the rows read, the chunks, and
+// every row's outcome, rendered in the shapes of yespo_report_json and yespo_report_rows.
+
+public final class UpsertReport: Sendable {
+    let store: OutcomeStore
+    let chunks: [ChunkRecord]
+    public let fatal: YespoError?
+    public let cancelled: Bool
+    public let dryRun: Bool
+    public let requests: Int
+    public let retries: Int
+    public let throttled: Int
+    public let bytesSent: Int
+    public let elapsedMs: Int
+
+    init(store: OutcomeStore, chunks: [ChunkRecord], fatal: YespoError?, cancelled: Bool, dryRun: Bool,
+         requests: Int, retries: Int, throttled: Int, bytesSent: Int, elapsedMs: Int) {
+        self.store = store
+        self.chunks = chunks.sorted { $0.index < $1.index }
+        self.fatal = fatal
+        self.cancelled = cancelled
+        self.dryRun = dryRun
+        self.requests = requests
+        self.retries = retries
+        self.throttled = throttled
+        self.bytesSent = bytesSent
+        self.elapsedMs = elapsedMs
+    }
+
+    public var rows: Int { store.rowCount }
+    public var accepted: Int { store.count(.accepted) }
+    public var rejected: Int { store.count(.rejected) }
+    public var invalid: Int { store.count(.invalid) }
+    public var duplicates: Int { store.count(.duplicate) }
+    public var notSent: Int { store.count(.notSent) }
+    /// Every row read has exactly one outcome.
+    public var complete: Bool { store.recordedCount == store.rowCount }
+
+    /// The outcome of one row (1-based), nil outside the rows read.
+    public func outcome(row: Int) -> RowOutcome? { store.outcome(row: row) }
+
+    public func summaryJSON() -> String {
+        var out = JSONOutput(capacity: 512 + chunks.count * 200)
+        out.raw("{"); out.key("rows"); out.int(rows)
+        out.raw(","); out.key("accepted"); out.int(accepted)
+        out.raw(","); out.key("rejected"); out.int(rejected)
+        out.raw(","); out.key("invalid"); out.int(invalid)
+        out.raw(","); out.key("duplicates"); out.int(duplicates)
+        out.raw(","); out.key("notSent"); out.int(notSent)
+        out.raw(","); out.key("complete"); out.bool(complete)
+        out.raw(","); out.key("fatal")
+        if let fatal {
+            out.raw("{"); out.key("code"); out.int(Int(fatal.code.rawValue))
+            out.raw(","); out.key("status"); out.int(fatal.httpStatus)
+            out.raw(","); out.key("message"); out.string(fatal.message)
+            out.raw("}")
+        } else {
+            out.null()
+        }
+        out.raw(","); out.key("cancelled"); out.bool(cancelled)
+        out.raw(","); out.key("dryRun"); out.bool(dryRun)
+        out.raw(","); out.key("chunks"); out.raw("[")
+        for (i, chunk) in chunks.enumerated() {
+            if i > 0 { out.raw(",") }
+            out.raw("{"); out.key("index"); out.int(chunk.index)
+            out.raw(","); out.key("rows"); out.int(chunk.rows)
+            out.raw(","); out.key("firstRow"); out.int(chunk.firstRow)
+            out.raw(","); out.key("lastRow"); out.int(chunk.lastRow)
+            out.raw(","); out.key("status"); out.string(chunk.status.rawValue)
+            out.raw(","); out.key("asyncSessionId"); out.string(chunk.asyncSessionId)
+            out.raw(","); out.key("attempts"); out.int(chunk.attempts)
+            out.raw(","); out.key("importStatus"); out.string(chunk.importStatus)
+            out.raw("}")
+        }
+        out.raw("]")
+        out.raw(","); out.key("requests"); out.int(requests)
+        out.raw(","); out.key("retries"); out.int(retries)
+        out.raw(","); out.key("throttled"); out.int(throttled)
+        out.raw(","); out.key("bytesSent"); out.int(bytesSent)
+        out.raw(","); out.key("elapsedMs"); out.int(elapsedMs)
+        out.raw("}")
+        return out.text
+    }
+
+    /// One NDJSON line per row whose kind is in `kinds`, in row order.
+    public func rowsNDJSON(kinds: Set<RowOutcomeKind>) -> [UInt8] {
+        let wanted = Set(kinds.map(\.code))
+        var out = JSONOutput(capacity: 4096)
+        for (i, code) in store.kinds.enumerated() where wanted.contains(code) {
+            guard let outcome = store.outcome(row: i + 1) else { continue }
+            out.raw("{"); out.key("row"); out.int(outcome.row)
+            out.raw(","); out.key("outcome"); out.string(outcome.kind.rawValue)
+            out.raw(","); out.key("reason"); out.string(outcome.reason)
+            out.raw(","); out.key("asyncSessionId"); out.string(outcome.asyncSessionId)
+            out.raw(","); out.key("contactId"); out.int(outcome.contactId)
+            Self.writeRowBytes(store.detailBytes(row: i + 1), into: &out)
+            out.raw("}\n")
+        }
+        return out.bytes
+    }
+
+    /// "contact" when the stored bytes are a JSON object (re-encoded compactly so a multi-line
+    /// element cannot break the NDJSON), else "raw" as text.
+    private static func writeRowBytes(_ bytes: [UInt8]?, into out: inout JSONOutput) {
+        guard let bytes else {
+            out.raw(","); out.key("contact"); out.null()
+            out.raw(","); out.key("raw"); out.null()
+            return
+        }
+        if case .success(let document) = JSONDocument.parse(bytes), document.root.kind == .object {
+            out.raw(","); out.key("contact"); out.raw(document.root.compactBytes())
+            out.raw(","); out.key("raw"); out.null()
+        } else {
+            out.raw(","); out.key("contact"); out.null()
+            out.raw(","); out.key("raw"); out.stringFromBytes(bytes)
+        }
+    }
+}

@@ -1,0 +1,212 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+// The admin API under /_emulator/ (docs/contracts.md §1): no auth, loopback peers only, not
+// counted in stats, never subject to faults or rate limits.
+extension Emulator {
+    func handleAdmin(_ request: inout Request, method: String, path: String, channel: any Channel) async -> Reply {
+        if let peer = channel.remoteAddress, !Self.isLoopback(peer) {
+            return .text(403, "the admin API answers loopback clients only")
+        }
+        let body: [UInt8]
+        do {
+            body = Array(try await request.collectBody(upTo: 16 << 20).readableBytesView)
+        } catch {
+            return .text(413, "admin request body larger than 16 MB")
+        }
+        let sub = String(path.dropFirst("/_emulator".count))
+        switch (method, sub) {
+        case ("GET", "/summary"): return summary()
+        case ("GET", "/contacts"): return contactsNDJSON()
+        case ("GET", _) where sub.hasPrefix("/contacts/"):
+            guard let id = Int64(sub.dropFirst("/contacts/".count)) else { return .text(400, "contact id must be an integer") }
+            return withWorld { w in
+                guard let c = w.store.contact(id) else { return .text(404, "no contact \(id)") }
+                return .json(w.store.json(c, admin: true))
+            }
+        case ("GET", "/groups"): return adminGroups()
+        case ("GET", "/events"): return adminEvents()
+        case ("GET", "/imports"): return adminImports()
+        case ("GET", "/unsubscribed"):
+            let emails = withWorld { $0.store.unsubscribed.sorted() }
+            return .json(.array(emails.map { .string($0) }))
+        case ("POST", "/imports/flush"):
+            world.withLock { $0.applyDue(now: .now, force: true) }
+            return summary()
+        case ("POST", "/reset"):
+            world.withLock { $0 = EmulatorWorld() }
+            faults.withLock { $0 = FaultSet(seed: options.seed) }
+            resetStats()
+            return .json(.object([("reset", .bool(true))]))
+        case ("GET", "/config"): return configJSON()
+        case ("POST", "/config"): return updateConfig(body)
+        case ("POST", "/faults"):
+            switch parseBody(body).flatMap(FaultSet.parse) {
+            case .failure(let e): return .error(e)
+            case .success(let set):
+                faults.withLock { $0 = set }
+                return .json(.object([("rules", .int(Int64(set.rules.count)))]))
+            }
+        case ("DELETE", "/faults"):
+            faults.withLock { $0.rules = [] }
+            return .json(.object([("rules", .int(0))]))
+        case ("GET", "/stats"): return .json(stats.withLock { $0.json() })
+        case ("POST", "/stats/reset"):
+            resetStats()
+            return .json(stats.withLock { $0.json() })
+        default:
+            return .text(404, "No admin route \(method) \(path)")
+        }
+    }
+
+    static func isLoopback(_ a: SocketAddress) -> Bool {
+        switch a {
+        case .v4: return a.ipAddress?.hasPrefix("127.") ?? false
+        case .v6: return a.ipAddress == "::1" || (a.ipAddress?.hasPrefix("::ffff:127.") ?? false)
+        case .unixDomainSocket: return true
+        }
+    }
+
+    /// Zeroes the counters but keeps the requests now in flight, so they still end cleanly.
+    func resetStats() {
+        stats.withLock { s in
+            var fresh = Stats()
+            fresh.inFlight = s.inFlight
+            fresh.inFlightBulk = s.inFlightBulk
+            s = fresh
+        }
+    }
+
+    func summary() -> Reply {
+        withWorld { w in
+            let c = w.imports.counts
+            return .json(.object([
+                ("contacts", .int(Int64(w.store.liveCount))),
+                ("deleted", .int(Int64(w.store.deletedCount))),
+                ("groups", .int(Int64(w.store.segments.count))),
+                ("events", .int(Int64(w.store.events.count))),
+                ("imports", .object([("pending", .int(Int64(c.pending))), ("finished", .int(Int64(c.finished))),
+                                     ("error", .int(Int64(c.error)))])),
+            ]))
+        }
+    }
+
+    /// One stored contact per line. Built under the lock in one pass (a million contacts is a
+    /// few hundred MB of text at most), then sent in slices.
+    func contactsNDJSON() -> Reply {
+        let bytes = withWorld { w -> [UInt8] in
+            var out = JSONWriter(capacity: w.store.slots.count * 200)
+            for c in w.store.allContacts {
+                out.contact(c, segments: w.store.segments(of: c.id), admin: true)
+                out.raw("\n")
+            }
+            return out.bytes
+        }
+        var r = Reply.json(bytes)
+        r.contentType = "application/x-ndjson"
+        return r
+    }
+
+    func adminGroups() -> Reply {
+        withWorld { w in
+            .json(.array(w.store.segments.map { s in
+                .object([("id", .int(s.id)), ("name", .string(s.name)), ("type", .string(s.type)),
+                         ("size", .int(Int64(s.members.count)))])
+            }))
+        }
+    }
+
+    func adminEvents() -> Reply {
+        withWorld { w in
+            var out = JSONWriter(capacity: w.store.events.count * 120)
+            out.raw("[")
+            for (i, e) in w.store.events.enumerated() {
+                if i > 0 { out.raw(",") }
+                out.value(.object([("type", .string(e.type)), ("key", .string(e.key)),
+                                   ("params", .object(e.params.map { ($0.0, .string($0.1)) }))]))
+            }
+            out.raw("]")
+            return .json(out.bytes)
+        }
+    }
+
+    func adminImports() -> Reply {
+        withWorld { w in
+            .json(.array(w.imports.order.compactMap { w.imports.sessions[$0] }.map { s in
+                var members: [(String, JSONValue)] = [("id", .string(s.id)), ("status", .string(s.state.name)),
+                                                      ("contacts", .int(Int64(s.contactCount))),
+                                                      ("dedupeOn", .string(s.dedupeOn.rawValue))]
+                if case .error(let why) = s.state { members.append(("description", .string(why))) }
+                return .object(members)
+            }))
+        }
+    }
+
+    func configJSON() -> Reply {
+        let s = settings
+        return .json(.object([
+            ("latencyMs", .double(s.latencyMs)),
+            ("latencyPerContactUs", .double(s.latencyPerContactUs)),
+            ("importDelayMs", .int(Int64(s.importDelayMs))),
+            ("rateLimitBulk", .int(Int64(s.rateLimitBulk))),
+            ("rateLimitOther", .int(Int64(s.rateLimitOther))),
+            ("retryAfter", s.retryAfter.map { .int(Int64($0)) } ?? .null),
+            ("maxBodyMb", .int(Int64(s.maxBodyMb))),
+        ]))
+    }
+
+    /// Merges the given keys into the settings; any bad key rejects the whole change.
+    func updateConfig(_ body: [UInt8]) -> Reply {
+        let doc: JSONValue
+        switch parseBody(body) {
+        case .success(let d): doc = d
+        case .failure(let e): return .error(e)
+        }
+        guard case .object(let members) = doc else { return .text(400, "config must be a JSON object") }
+        var s = settings
+        for (key, v) in members {
+            func number() -> Double? {
+                switch v {
+                case .int(let n) where n >= 0: return Double(n)
+                case .double(let d) where d >= 0 && d.isFinite: return d
+                default: return nil
+                }
+            }
+            func integer(min: Int64 = 0) -> Int? {
+                guard let n = v.int64Value, n >= min, n <= Int64(Int32.max) else { return nil }
+                return Int(n)
+            }
+            switch key {
+            case "latencyMs":
+                guard let d = number() else { return .text(400, "latencyMs must be a number ≥ 0") }
+                s.latencyMs = d
+            case "latencyPerContactUs":
+                guard let d = number() else { return .text(400, "latencyPerContactUs must be a number ≥ 0") }
+                s.latencyPerContactUs = d
+            case "importDelayMs":
+                guard let n = integer() else { return .text(400, "importDelayMs must be an integer ≥ 0") }
+                s.importDelayMs = n
+            case "rateLimitBulk":
+                guard let n = integer() else { return .text(400, "rateLimitBulk must be an integer ≥ 0") }
+                s.rateLimitBulk = n
+            case "rateLimitOther":
+                guard let n = integer() else { return .text(400, "rateLimitOther must be an integer ≥ 0") }
+                s.rateLimitOther = n
+            case "retryAfter":
+                if v == .null { s.retryAfter = nil } else {
+                    guard let n = integer() else { return .text(400, "retryAfter must be null or an integer ≥ 0") }
+                    s.retryAfter = n
+                }
+            case "maxBodyMb":
+                guard let n = integer(min: 1) else { return .text(400, "maxBodyMb must be an integer ≥ 1") }
+                s.maxBodyMb = n
+            default:
+                return .text(400, "unknown config key '\(key)'")
+            }
+        }
+        settingsBox.withLock { $0 = s }
+        limits.withLock { $0.apply(s) }
+        return configJSON()
+    }
+}

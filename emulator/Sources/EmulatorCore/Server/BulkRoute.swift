@@ -1,0 +1,107 @@
+import Foundation
+
+// POST /api/v1/contacts: validate everything now, answer with a session id and the rows that
+// failed, and leave the import to the importer.
+extension Emulator {
+    static let maxBulkContacts = 3000
+
+    func bulkImport(body: [UInt8], fault: inout FiredFault?) -> Reply {
+        let doc: JSONValue
+        do { doc = try JSONParser.parse(body) } catch { return .text(400, error.description) }
+        guard doc.isObject else { return .text(400, "request body must be a JSON object, got \(doc.kindName)") }
+        guard let items = doc["contacts"]?.arrayValue else {
+            return .text(400, "'contacts' must be an array of 1 to \(Self.maxBulkContacts) contacts")
+        }
+        guard (1...Self.maxBulkContacts).contains(items.count) else {
+            return .text(400, "'contacts' has \(items.count) contacts; 1 to \(Self.maxBulkContacts) are allowed")
+        }
+        stats.withLock { $0.contactsReceived += items.count }
+        let options: ImportOptions
+        switch ImportOptions.parse(doc) {
+        case .success(let o): options = o
+        case .failure(let e): return .error(e)
+        }
+        var rows: [ContactInput] = []
+        rows.reserveCapacity(items.count)
+        var failed: [(index: Int, contact: JSONValue, error: String)] = []
+        for (i, item) in items.enumerated() {
+            switch ContactValidation.parse(item) {
+            case .failure(let f): failed.append((i, item, f.reason))
+            case .success(let c):
+                if let why = options.missingKeyReason(c) {
+                    failed.append((i, item, why))
+                    continue
+                }
+                if let f = fault, f.rule.action == .badRequestRows, !f.rule.match.isEmpty,
+                   let hit = c.channels.first(where: { f.rule.match.contains($0.value) }) {
+                    countFault()
+                    return .text(400, "Contact at index \(i) (\(hit.value)) was rejected: bad request (fault rule)")
+                }
+                if let action = fault?.rule.action, action == .rejectRows || action == .failedObject,
+                   fault?.picks(c) == true {
+                    failed.append((i, item, "rejected by fault rule"))
+                    continue
+                }
+                rows.append(c)
+            }
+        }
+        if let f = fault, [.rejectRows, .failedObject, .importError].contains(f.rule.action) {
+            if f.rule.action != .rejectRows || failed.contains(where: { $0.error == "rejected by fault rule" }) {
+                countFault()
+            }
+        }
+        let sessionId = UUID().uuidString.lowercased()
+        let delay = settings.importDelayMs
+        let session = ImportSession(
+            id: sessionId, contactCount: rows.count, dedupeOn: options.dedupeOn, rows: rows, options: options,
+            readyAt: .now + .milliseconds(delay),
+            failure: fault?.rule.action == .importError ? "Import failed (injected fault)" : nil)
+        world.withLock { $0.imports.add(session) }
+        wakeImporter()
+
+        var w = JSONWriter(capacity: 64 + failed.count * 200)
+        w.raw("{\"asyncSessionId\":"); w.string(sessionId)
+        if !failed.isEmpty {
+            w.raw(",\"failedContacts\":")
+            let asObject = fault?.rule.action == .failedObject
+            if !asObject { w.raw("[") }
+            for (n, f) in failed.enumerated() {
+                if asObject && n > 0 { break }
+                if n > 0 { w.raw(",") }
+                w.raw("{\"index\":"); w.int(f.index)
+                w.raw(",\"contact\":"); w.value(f.contact)
+                w.raw(",\"error\":"); w.string(f.error)
+                w.raw("}")
+            }
+            if !asObject { w.raw("]") }
+        }
+        w.raw("}")
+        var reply = Reply.json(w.bytes)
+        reply.contacts = items.count
+        return reply
+    }
+
+    /// GET /api/v1/importstatus/{id}
+    func importStatus(_ id: String) -> Reply {
+        withWorld { w -> Reply in
+            guard let s = w.imports.sessions[id] else { return .text(404, "Import session '\(id)' not found") }
+            var out = JSONWriter(capacity: 32 + s.mapping.count * 48)
+            out.raw("{\"status\":"); out.string(s.state.name)
+            switch s.state {
+            case .pending: break
+            case .error(let why): out.raw(",\"description\":"); out.string(why)
+            case .finished:
+                out.raw(",\"mapping\":[")
+                for (n, m) in s.mapping.enumerated() {
+                    if n > 0 { out.raw(",") }
+                    out.raw("{\"dedupeValue\":"); out.string(m.dedupeValue)
+                    out.raw(",\"contactId\":"); out.int(m.contactId)
+                    out.raw("}")
+                }
+                out.raw("]")
+            }
+            out.raw("}")
+            return .json(out.bytes)
+        }
+    }
+}
