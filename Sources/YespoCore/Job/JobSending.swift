@@ -5,6 +5,9 @@
 // stops, anything else → notSent with the reason.
 
 extension JobCore {
+    /// 400s on one chunk, with nothing of it accepted, after which the job stops (see partFinished).
+    static var requestLevelRefusal: Int { 128 }
+
     /// Server-derived text with the API key masked, should a server ever echo it.
     func scrub(_ text: String) -> String { redactingSecret(text, settings.apiKey) }
 
@@ -97,7 +100,17 @@ extension JobCore {
                 toCancel = stopLocked(error, abandonInFlight: true)
                 chunk.setRange(part.lo, part.hi, .notSent, reason: "not sent: the API key was refused (HTTP \(response.status))")
             case .response(let response, _) where response.status == 400 || response.status == 413:
-                if part.hi - part.lo == 1 {
+                chunk.badRequests += 1
+                if chunk.badRequests >= Self.requestLevelRefusal && !chunk.anyAccepted {
+                    // Bisection only helps when some rows are bad; when no part of the chunk
+                    // gets through, the server refuses the request as such (e.g. an option), and
+                    // every other chunk would fail the same way.
+                    let error = YespoError(.http, scrub("the server refused \(chunk.badRequests) requests of chunk \(chunk.chunk.index) "
+                        + "while isolating bad rows and accepted none, so it refuses the request itself: "
+                        + httpFailureText(status: response.status, body: response.body)), httpStatus: response.status)
+                    toCancel = stopLocked(error, abandonInFlight: true)
+                    chunk.setRange(part.lo, part.hi, .notSent, reason: stopReasonLocked())
+                } else if part.hi - part.lo == 1 {
                     chunk.set(part.lo, .rejected, reason: scrub(httpFailureText(status: response.status, body: response.body)))
                     chunk.rejectedBytes[part.lo] = chunk.contactBytes(part.lo)
                     chunk.anyRejectedBy400 = true
