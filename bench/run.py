@@ -66,7 +66,7 @@ def scenarios(smoke: bool) -> List[Scenario]:
     k = 20 if smoke else 1  # smoke: the same shapes, 1/20 of the rows, shorter latency
     burst_429 = {"method": "POST", "path": "/api/v1/contacts", "after": 3, "count": 4,
                  "action": "status", "status": 429}
-    return [
+    plans = [
         Scenario("latency", "(a) latency-bound: 150 ms + 0.1 ms/contact", 100_000 // k,
                  latency_ms=150 // (5 if smoke else 1), per_contact_us=100 // (5 if smoke else 1),
                  contenders=ALL),
@@ -85,6 +85,10 @@ def scenarios(smoke: bool) -> List[Scenario]:
                       "action": "status", "status": 502}]},
                  contenders=ALL),
     ]
+    if smoke:  # smaller chunks so that even small inputs make enough requests for faults to fire
+        for p in plans:
+            p.chunk = min(p.chunk, 500)
+    return plans
 
 
 def generate(s: Scenario, work: Path) -> Dict[str, Path]:

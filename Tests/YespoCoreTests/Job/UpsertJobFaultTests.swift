@@ -96,6 +96,25 @@ struct UpsertJobFaultTests {
         }
     }
 
+    @Test func a400OnEveryRequestStopsTheJobInsteadOfBisectingForever() throws {
+        try EmulatorProcess.with(["--quiet", "--rate-limit-bulk", "0"]) { emu in
+            try faults(emu, #"{"path":"/api/v1/contacts","probability":1,"action":"status","status":400}"#)
+            let client = try jobClient(emu) { $0.concurrency = 4 }
+            defer { client.close() }
+            let job = try client.beginUpsert(UpsertOptions())
+            let collector = OutcomeCollector()
+            collector.attach(job)
+            do throws(YespoError) { try job.feed(jobContacts("all400", 0..<9000)) } catch { #expect(error.code == .cancelled) }
+            let report = try job.finish()
+            expectExact(report, collector, rows: report.rows)
+            #expect(report.fatal?.code == .http)
+            #expect(report.fatal?.httpStatus == 400)
+            #expect(report.fatal?.message.contains("refuses the request itself") == true)
+            #expect(report.accepted == 0)
+            #expect(try emu.stat("bulkRequests") < 400)
+        }
+    }
+
     @Test func failedContactsRejectRowsWhetherArrayOrObject() throws {
         try EmulatorProcess.with(["--quiet", "--rate-limit-bulk", "0"]) { emu in
             let first = jobEmail("rej", 5), second = jobEmail("rej", 1500)
