@@ -86,6 +86,9 @@ func TestDeadlineStopsJobAndSingleCall(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, yespo.ErrTimeout) {
 		t.Fatalf("err = %v, want DeadlineExceeded", err)
 	}
+	if report == nil {
+		t.Fatal("no report after the deadline")
+	}
 	checkAddsUp(t, report)
 	if !report.Cancelled {
 		t.Fatalf("report not cancelled: %+v", report)
