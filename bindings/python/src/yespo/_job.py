@@ -45,6 +45,7 @@ class JobRun:
         cancel_event: Optional[threading.Event],
     ) -> None:
         self._job = job
+        self.owner = threading.get_ident()  # the caller's thread, which reads input and reports
         self._progress = progress
         self._interval = max(0.01, progress_interval)
         self._total = total

@@ -51,6 +51,8 @@ _OPT_CA_FILE = 102
 
 DEFAULT_BASE_URL = "https://api.yespo.io/api/v1"
 _PAGE_MAX = 500
+# close() waits this long for running upserts to wind down after cancelling them.
+_CLOSE_WAIT = 30.0
 # Long waits run in slices so that Ctrl-C is seen between them (a ctypes call cannot be interrupted).
 _WAIT_SLICE_MS = 5000
 
@@ -108,6 +110,9 @@ class Client:
             raise err.exception(rc, "creating the client")
         self._ptr: Optional[int] = ptr.value
         self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
+        self._jobs: set[JobRun] = set()
+        self._closing = False
         self._finalizer = weakref.finalize(self, lib.yespo_client_free, ptr.value)
         self._log_level = 0
         self._base_url = DEFAULT_BASE_URL
@@ -124,7 +129,7 @@ class Client:
                 allow_insecure_http=allow_insecure_http, verify_tls=verify_tls, ca_file=ca_file,
                 user_agent=user_agent,
             )
-            self._sync_log_level()
+            self._handle()  # installs the log callback
         except BaseException:
             self.close()
             raise
@@ -135,13 +140,25 @@ class Client:
         ptr = self._ptr
         if ptr is None:
             raise StateError("the client is closed", -13, 0)
+        if core_max_level() != self._log_level:  # the app changed the yespo logger's level
+            self._sync_log_level(ptr)
         return ptr
 
     def close(self) -> None:
-        """Cancels running jobs, closes connections and frees the client. Idempotent."""
-        with self._lock:
+        """Cancels running upserts (they still return their report, ``cancelled=True``), closes
+        connections and frees the client. Idempotent; safe from any thread except a progress
+        callback."""
+        me = threading.get_ident()
+        with self._idle:
             if self._ptr is None:
                 return
+            self._closing = True
+            for run in self._jobs:
+                run.cancel()
+            # Let each upsert build its report before the client (and its jobs) go away.
+            deadline = time.monotonic() + _CLOSE_WAIT
+            while any(run.owner != me for run in self._jobs) and time.monotonic() < deadline:
+                self._idle.wait(timeout=0.1)
             self._ptr = None
         self._finalizer()
 
@@ -219,13 +236,12 @@ class Client:
             elif name == "import_timeout":
                 self._import_timeout_ms = number
 
-    def _sync_log_level(self) -> None:
+    def _sync_log_level(self, ptr: int) -> None:
         """Asks the core for exactly the lines the ``yespo`` logger would emit now."""
         level = core_max_level()
-        if level != self._log_level:
-            call_no_out(lib.yespo_client_set_log_callback, self._handle(), LOG_CALLBACK, level, None,
-                        context="installing the log callback")
-            self._log_level = level
+        call_no_out(lib.yespo_client_set_log_callback, ptr, LOG_CALLBACK, level, None,
+                    context="installing the log callback")
+        self._log_level = level
 
     def stats(self) -> dict[str, int]:
         """Cumulative transport statistics: requests, retries, throttled, bytesSent, ..."""
@@ -373,16 +389,22 @@ class Client:
         if progress is not None and not callable(progress):
             raise ValidationError("progress must be callable (it gets a yespo.Progress)")
         _args.seconds_to_ms("progress_interval", progress_interval, 10)
-        self._sync_log_level()
         job = ctypes.c_void_p(None)
         err = ErrorSlot()
-        rc = int(lib.yespo_upsert_begin(self._handle(), options, ctypes.byref(job), err.ref))
+        with self._lock:
+            if self._closing:
+                raise StateError("the client is closed", -13, 0)
+            rc = int(lib.yespo_upsert_begin(self._handle(), options, ctypes.byref(job), err.ref))
         if rc != 0:
             raise err.exception(rc, "starting the upsert")
         assert job.value is not None
         run: Optional[JobRun] = None
         try:
             run = JobRun(job.value, progress, progress_interval, total, cancel)
+            with self._lock:
+                self._jobs.add(run)
+                if self._closing:  # close() ran between begin and here
+                    run.cancel()
             try:
                 feed(run)
                 report = run.finish()
@@ -396,6 +418,9 @@ class Client:
         finally:
             if run is not None:
                 run.join_quietly()
+                with self._idle:
+                    self._jobs.discard(run)
+                    self._idle.notify_all()
             lib.yespo_job_free(job.value)
         fatal = report.fatal
         if fatal is not None and fatal.code != E_CANCELLED:
