@@ -19,8 +19,10 @@ let package = Package(
         .target(name: "YespoCore", dependencies: ["CCurl", "CJansson"]),
         // The version script makes libyespo.so export exactly the functions of include/yespo.h
         // (no Swift symbols, none of the static stdlib's); see Sources/YespoABI/exports.map.
+        // lld, because gold leaves local copies of Swift metadata symbols in .dynsym.
         .target(name: "YespoABI", dependencies: ["YespoCore"], exclude: ["exports.map"],
                 linkerSettings: [.unsafeFlags([
+                    "-use-ld=lld",
                     "-Xlinker", "--version-script=\(Context.packageDirectory)/Sources/YespoABI/exports.map",
                 ])]),
         .executableTarget(name: "yespo", dependencies: [

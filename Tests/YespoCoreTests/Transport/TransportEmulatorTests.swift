@@ -105,7 +105,10 @@ struct TransportEmulatorTests {
             let outs = sendAll(t, (0..<12).map { bulk("f\($0)", 3) })
             #expect(outs.allSatisfy { $0.status == 200 })
             #expect(try emu.stat("faultsInjected") == 9)
-            #expect(t.stats().retries == 9)
+            // curl itself re-sends once when a reused keep-alive connection is dropped before any
+            // byte of answer, so the two plain drops may not reach our retry count.
+            #expect((7...9).contains(t.stats().retries))
+            #expect(try emu.stat("bulkRequests") == 12 + 9)
             _ = try emu.adminText("POST", "/imports/flush")
             #expect(jsonInt(try emu.adminText("GET", "/summary"), "contacts") == 36)
         }
@@ -126,7 +129,7 @@ struct TransportEmulatorTests {
             let lines = Mutex<[String]>([])
             let sink = LogSink()
             sink.setHandler(maxLevel: .debug) { _, line in lines.withLock { $0.append(line) } }
-            _ = try emu.adminText("POST", "/faults", body: #"{"rules":[{"count":1,"action":"status","status":500}]}"#)
+            _ = try emu.adminText("POST", "/faults", body: #"{"rules":[{"path":"/api/v1/contacts","count":1,"action":"status","status":500}]}"#)
             let t = try Transport(settings: quickSettings(emu.baseURL) { $0.apiKey = "sEcReT-kEy-42" }, log: sink)
             let out = t.perform(bulk("l"))
             t.close()

@@ -1,0 +1,145 @@
+// What an upsert leaves behind once the job is over: the report file, the rejects file, the
+// outcomes file, the summary (table or JSON) and the exit code. Written even after a fatal error
+// or Ctrl-C, because that is when the user needs to know what happened to each row.
+import ArgumentParser
+import YespoCore
+
+struct UpsertOutputs {
+    let command: UpsertCommand
+    let report: UpsertReport
+    let resumedCounts: [RowOutcomeKind: Int]
+    let interrupted: Bool
+    let feedFailure: String?
+    let journalFailure: String?
+
+    static let failedKinds: Set<RowOutcomeKind> = [.rejected, .invalid, .duplicate, .notSent]
+
+    func emit() throws {
+        let c = command
+        let summaryJSON = (try? JSON.parse(Secrets.redact(report.summaryJSON()))) ?? .object([])
+        let fatal = fatalMessage() ?? unreachableMessage(summaryJSON)
+        let code: Int32
+        if fatal != nil { code = ExitStatus.fatal }
+        else if interrupted || report.cancelled { code = ExitStatus.interrupted }
+        else if report.rejected + report.invalid + report.duplicates + report.notSent > 0 { code = ExitStatus.partial }
+        else { code = ExitStatus.ok }
+
+        var summary = UpsertSummary()
+        summary.rows = report.rows
+        summary.accepted = report.accepted
+        summary.rejected = report.rejected
+        summary.invalid = report.invalid
+        summary.duplicates = report.duplicates
+        summary.notSent = report.notSent
+        summary.resumed = resumedCounts.values.reduce(0, +)
+        summary.dryRun = c.dryRun
+        summary.cancelled = interrupted || report.cancelled
+        summary.waited = c.wait
+        summary.fatal = fatal
+        summary.take(summaryJSON: summaryJSON)
+
+        var problems: [String] = []
+        if c.wait && !c.dryRun {
+            let accepted = report.rowsNDJSON(kinds: [.accepted])
+            summary.contactIds = Self.countContactIds(accepted)
+        }
+        if let path = c.rejects {
+            let rows = Secrets.redact(report.rowsNDJSON(kinds: Self.failedKinds))
+            do {
+                try FileSystem.writeAtomically(path, rows)
+                summary.files.append(("rejects", "\(path) (\(Format.count(summary.failed)) rows)"))
+            } catch { problems.append(error.message) }
+        }
+        if let path = c.outcomes {
+            let rows = Secrets.redact(report.rowsNDJSON(kinds: Set(RowOutcomeKind.allCases)))
+            do {
+                try FileSystem.writeAtomically(path, rows)
+                summary.files.append(("outcomes", path))
+            } catch { problems.append(error.message) }
+        }
+        if let path = c.journal { summary.files.append(("journal", path)) }
+
+        var full = summaryJSON
+        if case .object(var members) = full {
+            members.append(("inputs", .array(c.files.map { .string($0) })))
+            members.append(("resumedRows", .number(Double(summary.resumed))))
+            if let ids = summary.contactIds { members.append(("contactIds", .number(Double(ids)))) }
+            members.append(("exitCode", .number(Double(code))))
+            if let fatal { members.append(("error", .string(fatal))) }
+            full = .object(members)
+        }
+        if let path = c.report {
+            do {
+                try FileSystem.writeAtomically(path, Array((full.encoded() + "\n").utf8))
+                summary.files.append(("report", path))
+            } catch { problems.append(error.message) }
+        }
+
+        if c.json {
+            Terminal.out(full.encoded() + "\n")
+        } else if !c.quiet {
+            Terminal.out(summary.table())
+            if let path = c.rejects, summary.failed > 0 { Terminal.out(rejectsPreview(path: path)) }
+        }
+        if let fatal { Terminal.error(fatal) }
+        for problem in problems { Terminal.error(problem) }
+        let finalCode = problems.isEmpty || code == ExitStatus.interrupted ? code : ExitStatus.fatal
+        if finalCode != ExitStatus.ok { throw ExitCode(finalCode) }
+    }
+
+    private func fatalMessage() -> String? {
+        if let journalFailure { return journalFailure }
+        if let feedFailure { return feedFailure }
+        if let error = report.fatal, error.code != .cancelled { return CLIFailure.describe(error) }
+        return nil
+    }
+
+    /// Chunks that failed after every retry while none got an answer: the server is unreachable
+    /// (or down), which is fatal rather than a matter of a few bad rows.
+    private func unreachableMessage(_ summary: JSON) -> String? {
+        guard !interrupted, !report.cancelled, !command.dryRun, report.notSent > 0 else { return nil }
+        let chunks = summary["chunks"]?.array ?? []
+        let answered = chunks.contains { $0["status"]?.string == "accepted" || $0["status"]?.string == "rejected" }
+        guard !answered, chunks.contains(where: { $0["status"]?.string == "notSent" }) else { return nil }
+        let first = report.rowsNDJSON(kinds: [.notSent]).split(separator: 0x0A).first
+        let reason = first.flatMap { try? JSON.parse(bytes: Array($0)) }?["reason"]?.string
+        return "no request got through to the server" + (reason.map { ": " + Secrets.redact($0) } ?? "")
+    }
+
+    /// The first few rejected rows, so the user sees the reasons without opening the file.
+    private func rejectsPreview(path: String) -> String {
+        let rows = report.rowsNDJSON(kinds: Self.failedKinds)
+        var out = "First rows not accepted (all of them are in \(path)):\n"
+        var shown = 0
+        for line in rows.split(separator: 0x0A) where shown < 5 {
+            guard let json = try? JSON.parse(bytes: Array(line)) else { continue }
+            let row = json["row"]?.int ?? 0
+            let outcome = json["outcome"]?.string ?? "?"
+            var reason = json["reason"]?.string ?? ""
+            // The engine's reasons start with "row N: "; the preview has its own row column.
+            let prefix = "row \(row): "
+            if reason.hasPrefix(prefix) { reason.removeFirst(prefix.count) }
+            out += "  row \(Format.leftPad(String(row), 7))  \(Format.rightPad(outcome, 9))  \(Secrets.redact(reason))\n"
+            shown += 1
+        }
+        return shown == 0 ? "" : out
+    }
+
+    /// Rows whose outcome carries a contact id, found without parsing every line.
+    static func countContactIds(_ ndjson: [UInt8]) -> Int {
+        let needle = Array("\"contactId\":".utf8)
+        var count = 0
+        var i = 0
+        let end = ndjson.count - needle.count
+        while i < end {
+            if ndjson[i] == needle[0] && ndjson[i..<i + needle.count].elementsEqual(needle) {
+                i += needle.count
+                while i < ndjson.count && ndjson[i] == 0x20 { i += 1 }
+                if i < ndjson.count && ndjson[i] >= 0x30 && ndjson[i] <= 0x39 { count += 1 }
+            } else {
+                i += 1
+            }
+        }
+        return count
+    }
+}

@@ -1,0 +1,112 @@
+// One `yespo upsert` run: open the journal, start the job, feed the files, show progress, then
+// write the report, rejects and summary and choose the exit code. The engine does the sending;
+// this file only wires it to files, the terminal and signals.
+import YespoCore
+
+struct UpsertRun {
+    let command: UpsertCommand
+
+    func execute() throws {
+        let c = command
+        var options = try c.bulk.upsertOptions()
+        options.wait = c.wait
+        options.dryRun = c.dryRun
+        let fileOptions = try c.bulk.fileOptions()
+        for file in c.files where file != "-" {
+            guard FileSystem.exists(file) else { throw CLIFailure("cannot read \(file): no such file") }
+            if let st = try? FileSystem.status(file), !st.isRegular, file.hasPrefix("/dev/") == false {
+                throw CLIFailure("cannot read \(file): not a regular file")
+            }
+        }
+
+        let progressMode: ProgressView.Mode = c.quiet ? .off : (Terminal.isTTY(2) ? .bar : .lines)
+        let expected = progressMode == .off ? nil : RowEstimate.rows(files: c.files, format: c.bulk.format)
+        let view = ProgressView(mode: progressMode, expectedRows: expected, lineInterval: c.progressInterval)
+
+        // The signal mask is inherited by threads created later: block before the client's engine thread.
+        InterruptWatcher.blockSignals()
+        let apiKey = try c.connection.apiKey(required: !c.dryRun) ?? "dry-run-sends-nothing"
+
+        var journal: JournalSetup?
+        if let path = c.journal {
+            let setup = try JournalSetup.open(path: path, files: c.files, optionsText: c.bulk.canonicalText(),
+                                              resume: c.resume)
+            for note in setup.notes where !c.quiet { Terminal.warning(note) }
+            options.resume = setup.resume
+            journal = setup
+        }
+        defer { journal?.writer.closeFile() }
+
+        var settings = c.connection.settings(apiKey: apiKey)
+        if let v = c.concurrency { settings.concurrency = v }
+        if let v = c.rate { settings.requestsPerSecond = v }
+        if let v = c.chunkSize { settings.chunkSize = v }
+        if let v = c.pollInterval { settings.importPollMs = max(10, Int(v * 1000)) }
+        if let v = c.importTimeout { settings.importTimeoutMs = Int(v * 1000) }
+        let client = try ConnectionOptions.client(settings)
+        defer { client.close() }
+
+        let watcher = InterruptWatcher(onFirst: {
+            view.note("yespo: stopping: finishing requests in flight (Ctrl-C again to quit at once)")
+        })
+        watcher.start()
+
+        let job: UpsertJob
+        do { job = try client.beginUpsert(options) } catch { throw CLIFailure.from(error, doing: "cannot start the upsert") }
+        watcher.attach(job)
+        if let writer = journal?.writer {
+            job.setOutcomeHandler { batch in
+                if !writer.append(batch) { job.cancel() }
+            }
+        }
+        if progressMode != .off {
+            job.setProgressHandler(intervalMs: progressMode == .bar ? 100 : 250) { progress in
+                view.update(json: progress.json())
+            }
+        }
+
+        var feedFailure: String?
+        for file in c.files {
+            do {
+                try job.feedFile(path: file, options: fileOptions)
+            } catch {
+                if error.code != .cancelled {
+                    feedFailure = "cannot read \(file == "-" ? "standard input" : file): \(CLIFailure.describe(error))"
+                    job.cancel()
+                }
+                break
+            }
+        }
+
+        let report: UpsertReport
+        do {
+            report = try job.finish()
+        } catch {
+            view.finish(nil)
+            throw CLIFailure.from(error, doing: "the upsert failed")
+        }
+        view.finish(Self.finalSnapshot(report: report, progress: job.progress().json()))
+
+        try UpsertOutputs(command: c, report: report, resumedCounts: journal?.resumedCounts ?? [:],
+                          interrupted: watcher.interrupted, feedFailure: feedFailure,
+                          journalFailure: journal?.writer.error).emit()
+    }
+
+    /// The last progress line shows the report's counts: they are final and add up.
+    static func finalSnapshot(report: UpsertReport, progress: String) -> ProgressSnapshot {
+        var p = (try? JSON.parse(progress)).map(ProgressSnapshot.init(json:)) ?? ProgressSnapshot()
+        let summary = (try? JSON.parse(report.summaryJSON())) ?? .object([])
+        p.rowsRead = report.rows
+        p.accepted = report.accepted
+        p.rejected = report.rejected
+        p.invalid = report.invalid
+        p.duplicates = report.duplicates
+        p.notSent = report.notSent
+        p.requests = summary.count("requests")
+        p.retries = summary.count("retries")
+        p.throttled = summary.count("throttled")
+        p.elapsedMs = max(p.elapsedMs, summary.count("elapsedMs"))
+        p.done = true
+        return p
+    }
+}

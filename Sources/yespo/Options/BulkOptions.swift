@@ -1,0 +1,138 @@
+// The bulk options of POST /contacts and how the input is read, as flags; and their canonical
+// text, whose hash the journal keeps so that --resume refuses a run with different options.
+import ArgumentParser
+import YespoCore
+
+struct BulkOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "How Yespo matches existing contacts: email, sms, email_or_sms, id, fieldId, externalCustomerId, push, webpush.",
+        valueName: "key"))
+    var dedupeOn: String = "email"
+
+    @Option(name: .long, help: "The custom field id to match on (with --dedupe-on fieldId).")
+    var fieldId: Int?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Add every contact to this segment (repeatable; created if missing).", valueName: "name"))
+    var group: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Remove every contact from this segment (repeatable).", valueName: "name"))
+    var excludeGroup: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Write only these contact fields, comma-separated (firstName,lastName,email,sms,town,...).",
+        valueName: "list"))
+    var fields: String?
+
+    @Option(name: .long, help: ArgumentHelp("Write only these custom fields, comma-separated ids.", valueName: "ids"))
+    var customFieldIds: String?
+
+    @Flag(name: .long, inversion: .prefixedNo, help: "Restore (or leave alone) contacts that were deleted.")
+    var restoreDeleted: Bool?
+
+    @Option(name: .long, help: ArgumentHelp("Generate this event for every new contact.", valueName: "key"))
+    var eventKey: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Map a CSV column to a contact field or a custom field id (repeatable), e.g. --map \"E-mail=email\" --map \"Tier=12345\".",
+        valueName: "column=field"))
+    var map: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Input format: csv, ndjson or json (default: from the extension).",
+                                            valueName: "format"))
+    var format: String?
+
+    @Option(name: .long, help: ArgumentHelp("CSV delimiter: one character, or \"tab\".", valueName: "char"))
+    var delimiter: String?
+
+    static let mappableFields = ["firstName", "lastName", "email", "sms", "address", "region", "town",
+                                 "postcode", "languageCode", "timeZone", "externalCustomerId", "id", "contactKey"]
+
+    /// Yespo's own import column names, which name the same fields.
+    static let importColumnNames = ["first name", "last name", "phone", "city", "language code", "timezone",
+                                    "contact id", "external customer id", "contact key", "e-mail"]
+
+    func upsertOptions() throws(CLIFailure) -> UpsertOptions {
+        var o = UpsertOptions()
+        guard let key = Self.dedupeKey(dedupeOn) else {
+            throw CLIFailure("--dedupe-on \(dedupeOn) is not one of: "
+                             + DedupeKey.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        o.dedupeOn = key
+        if key == .fieldId && fieldId == nil { throw CLIFailure("--dedupe-on fieldId needs --field-id N") }
+        o.fieldId = fieldId
+        if let fields { o.contactFields = Self.list(fields) }
+        if let ids = customFieldIds {
+            var parsed: [Int] = []
+            for item in Self.list(ids) {
+                guard let id = Int(item), id > 0 else { throw CLIFailure("--custom-field-ids: \"\(item)\" is not a field id") }
+                parsed.append(id)
+            }
+            o.customFieldsIDs = parsed
+        }
+        if !group.isEmpty { o.groupNames = group }
+        if !excludeGroup.isEmpty { o.groupNamesExclude = excludeGroup }
+        o.restoreDeleted = restoreDeleted
+        if let eventKey {
+            let ok = !eventKey.isEmpty && eventKey.count <= 100
+                && eventKey.unicodeScalars.allSatisfy { ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
+            guard ok else { throw CLIFailure("--event-key must be 1 to 100 Latin letters and digits") }
+            o.eventKeyForNewContacts = eventKey
+        }
+        return o
+    }
+
+    func fileOptions() throws(CLIFailure) -> FileOptions {
+        var f = FileOptions()
+        if let format {
+            guard let parsed = InputFormat(rawValue: format.lowercased() == "jsonl" ? "ndjson" : format.lowercased()) else {
+                throw CLIFailure("--format \(format) is not one of: csv, ndjson, json")
+            }
+            f.format = parsed
+        }
+        for entry in map {
+            guard let eq = entry.lastIndex(of: "="), eq != entry.startIndex else {
+                throw CLIFailure("--map \(entry): expected COLUMN=FIELD")
+            }
+            let column = String(entry[..<eq])
+            let field = String(entry[entry.index(after: eq)...])
+            let isCustomField = !field.isEmpty && field.allSatisfy(\.isASCII) && field.allSatisfy(\.isNumber)
+            let known = Self.mappableFields.map { $0.lowercased() } + Self.importColumnNames + ["-"]
+            guard isCustomField || known.contains(trimWhitespace(field).lowercased()) else {
+                throw CLIFailure("--map \(entry): \"\(field)\" is not a field; use one of "
+                                 + Self.mappableFields.joined(separator: ", ") + ", a custom field id, or - to ignore the column")
+            }
+            f.columns[column] = field
+        }
+        if let delimiter {
+            let d = delimiter == "tab" || delimiter == "\\t" ? "\t" : delimiter
+            guard d.utf8.count == 1, let byte = d.utf8.first else {
+                throw CLIFailure("--delimiter must be a single ASCII character or \"tab\"")
+            }
+            f.delimiter = byte
+        }
+        return f
+    }
+
+    /// Everything that changes what a row's outcome would be, in a stable order.
+    func canonicalText() -> String {
+        var parts = ["dedupeOn=\(dedupeOn)", "fieldId=\(fieldId.map(String.init) ?? "")",
+                     "fields=\(fields ?? "")", "customFieldIds=\(customFieldIds ?? "")",
+                     "groups=\(group.joined(separator: "|"))", "excludeGroups=\(excludeGroup.joined(separator: "|"))",
+                     "restoreDeleted=\(restoreDeleted.map { $0 ? "true" : "false" } ?? "")",
+                     "eventKey=\(eventKey ?? "")", "format=\(format ?? "")", "delimiter=\(delimiter ?? "")"]
+        parts.append("map=" + map.sorted().joined(separator: "|"))
+        return parts.joined(separator: ";")
+    }
+
+    static func list(_ text: String) -> [String] {
+        text.split(separator: ",").map { trimWhitespace(String($0)) }.filter { !$0.isEmpty }
+    }
+
+    /// Accepts the API's spelling and the kebab/snake spellings people type.
+    static func dedupeKey(_ text: String) -> DedupeKey? {
+        if let exact = DedupeKey(rawValue: text) { return exact }
+        let folded = String(text.lowercased().filter { $0 != "-" && $0 != "_" })
+        return DedupeKey.allCases.first { String($0.rawValue.lowercased().filter { $0 != "_" }) == folded }
+    }
+}

@@ -1,0 +1,65 @@
+// The table printed when an upsert ends: what happened to every row, what it cost, and where the
+// details went. Counts come from the report, so they always add up to the rows read.
+
+struct UpsertSummary {
+    var rows = 0, accepted = 0, rejected = 0, invalid = 0, duplicates = 0, notSent = 0
+    var resumed = 0
+    var requests = 0, retries = 0, throttled = 0, bytesSent = 0, elapsedMs = 0
+    var dryRun = false, cancelled = false, waited = false
+    var contactIds: Int?
+    var fatal: String?
+    var files: [(label: String, value: String)] = []
+
+    var failed: Int { rejected + invalid + duplicates + notSent }
+
+    /// Counters that the summary JSON carries beyond the report's own properties.
+    mutating func take(summaryJSON json: JSON) {
+        requests = json.count("requests")
+        retries = json.count("retries")
+        throttled = json.count("throttled")
+        bytesSent = json.count("bytesSent")
+        elapsedMs = json.count("elapsedMs")
+        dryRun = json["dryRun"]?.bool ?? dryRun
+    }
+
+    func table() -> String {
+        var lines: [(String, String, String)] = []
+        func percent(_ n: Int) -> String {
+            rows > 0 && n > 0 ? "(" + Format.fixed(Double(n) * 100 / Double(rows), n == rows ? 0 : 2) + "%)" : ""
+        }
+        lines.append(("rows", Format.count(rows), resumed > 0 ? "\(Format.count(resumed)) from the journal" : ""))
+        lines.append((dryRun ? "valid (planned)" : "accepted", Format.count(accepted), percent(accepted)))
+        lines.append(("rejected", Format.count(rejected), percent(rejected)))
+        lines.append(("invalid", Format.count(invalid), percent(invalid)))
+        lines.append(("duplicates", Format.count(duplicates), percent(duplicates)))
+        lines.append(("not sent", Format.count(notSent), percent(notSent)))
+        if !dryRun {
+            lines.append(("requests", Format.count(requests),
+                          "retries \(Format.count(retries)), 429s \(Format.count(throttled)), sent \(Format.bytes(bytesSent))"))
+        }
+        let seconds = Double(elapsedMs) / 1000
+        let rate = seconds > 0 ? Format.rate(Double(rows - resumed) / seconds) + " rows/s" : ""
+        lines.append(("elapsed", Format.duration(seconds: seconds), rate))
+        if let ids = contactIds { lines.append(("contact ids", Format.count(ids), "rows mapped to a contact id")) }
+
+        let labelWidth = (lines.map(\.0.count) + files.map(\.label.count)).max() ?? 0
+        let valueWidth = lines.map(\.1.count).max() ?? 0
+        var out = headline() + "\n"
+        for (label, value, note) in lines {
+            var line = "  " + Format.rightPad(label, labelWidth) + "  " + Format.leftPad(value, valueWidth)
+            if !note.isEmpty { line += "  " + note }
+            out += line + "\n"
+        }
+        // File names are not numbers: left-aligned, so they do not push the counts around.
+        for file in files { out += "  " + Format.rightPad(file.label, labelWidth) + "  " + file.value + "\n" }
+        return out
+    }
+
+    func headline() -> String {
+        if let fatal { return "Stopped: \(fatal)" }
+        if cancelled { return "Interrupted: rows not sent are listed as not sent; rerun with --resume to finish" }
+        if dryRun { return failed == 0 ? "Dry run: every row is valid; nothing was sent" : "Dry run: some rows are invalid; nothing was sent" }
+        if failed == 0 { return "Done: all \(Format.count(rows)) rows accepted" + (waited ? " and imported" : "") }
+        return "Done with failures: \(Format.count(failed)) of \(Format.count(rows)) rows not accepted"
+    }
+}

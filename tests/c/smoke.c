@@ -1,0 +1,410 @@
+/* The C smoke test: a real bulk upsert (NDJSON buffer, JSON array, CSV file) and every single call,
+ * against an emulator this test starts itself, checked against the emulator's own state.
+ * Compiled with -std=c99 -Wall -Wextra -Werror -pedantic; also run under valgrind. */
+#define _POSIX_C_SOURCE 200809L
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+#include "yespo.h"
+
+#define NDJSON_VALID 1200
+/* the distinct valid contacts: NDJSON_VALID lines plus a last line without "\n" */
+#define NDJSON_ACCEPTED (NDJSON_VALID + 1)
+#define NDJSON_ROWS (NDJSON_VALID + 4)
+
+static emulator emu;
+
+typedef struct progress_seen {
+    pthread_mutex_t lock;
+    int calls;
+    int saw_done;
+    long long last_rows_read;
+} progress_seen;
+
+static void on_progress(const char *progress_json, void *userdata) {
+    progress_seen *seen = userdata;
+    json_t *doc = json_loads(progress_json, 0, NULL);
+    pthread_mutex_lock(&seen->lock);
+    seen->calls++;
+    if (doc != NULL) {
+        if (json_is_true(json_object_get(doc, "done"))) seen->saw_done = 1;
+        seen->last_rows_read = (long long)json_integer_value(json_object_get(doc, "rowsRead"));
+    }
+    pthread_mutex_unlock(&seen->lock);
+    json_decref(doc);
+}
+
+static json_t *report_summary(yespo_report *report) {
+    char *text = NULL;
+    yespo_error *err = NULL;
+    CHECK_OK(yespo_report_json(report, &text, &err), err);
+    return take_json(text, "report json");
+}
+
+/* Counts must add up, whatever the input. */
+static void check_complete(const json_t *summary, long long rows) {
+    long long sum = json_int(summary, "accepted") + json_int(summary, "rejected") + json_int(summary, "invalid") +
+                    json_int(summary, "duplicates") + json_int(summary, "notSent");
+    CHECK_MSG(json_int(summary, "rows") == rows, "rows %lld, expected %lld", json_int(summary, "rows"), rows);
+    CHECK_MSG(sum == rows, "outcomes add up to %lld, expected %lld", sum, rows);
+    CHECK(json_is_true(json_object_get(summary, "complete")));
+    CHECK(json_is_null(json_object_get(summary, "fatal")));
+}
+
+static void flush_imports(void) {
+    json_decref(admin_json(&emu, "POST", "/_emulator/imports/flush", NULL));
+}
+
+/* NDJSON: NDJSON_ACCEPTED distinct contacts, one in-chunk duplicate, two invalid lines; three chunks;
+ * "wait" so that accepted rows carry contact ids; a progress callback. Returns an asyncSessionId. */
+static char *ndjson_job(yespo_client *client) {
+    yespo_error *err = NULL;
+    yespo_job *job = NULL;
+    yespo_report *report = NULL;
+    progress_seen seen;
+    size_t cap = (NDJSON_ROWS) * 128, len = 0, rows_len = 0;
+    char *buf = malloc(cap), *rows = NULL, *progress = NULL, *session;
+    json_t *summary, *chunks, *first_chunk;
+    int i;
+
+    CHECK(buf != NULL);
+    for (i = 0; i < NDJSON_VALID; i++) {
+        len += (size_t)sprintf(buf + len, "{\"firstName\":\"Nd%d\",\"channels\":[{\"type\":\"email\",\"value\":\"nd%d@example.com\"}]}\n", i, i);
+        if (i == 10) len += (size_t)sprintf(buf + len, "{\"firstName\":\"no channel\"}\r\n");
+        if (i == 20) len += (size_t)sprintf(buf + len, "this is not json\n\n");
+        /* the same email again, in the same chunk: one of the two is a "duplicate" */
+        if (i == 30) len += (size_t)sprintf(buf + len, "{\"firstName\":\"Again\",\"channels\":[{\"type\":\"email\",\"value\":\"ND30@example.com\"}]}\n");
+    }
+    len += (size_t)sprintf(buf + len, "{\"firstName\":\"Last\",\"channels\":[{\"type\":\"email\",\"value\":\"last@example.com\"}]}");
+
+    memset(&seen, 0, sizeof seen);
+    pthread_mutex_init(&seen.lock, NULL);
+    CHECK_OK(yespo_client_set_option(client, YESPO_OPT_CHUNK_SIZE, 500, &err), err);
+    CHECK_OK(yespo_upsert_begin(client, "{\"dedupeOn\":\"email\",\"groupNames\":[\"smoke\"],\"wait\":true}", &job, &err), err);
+    CHECK(job != NULL && err == NULL);
+    CHECK_OK(yespo_job_set_progress_callback(job, on_progress, 10, &seen, &err), err);
+    /* two feeds: row numbers continue across calls; split on a line boundary */
+    {
+        char *cut = strstr(buf + len / 2, "\n") + 1;
+        size_t first = (size_t)(cut - buf);
+        CHECK_OK(yespo_job_feed_ndjson(job, buf, first, &err), err);
+        CHECK_OK(yespo_job_feed_ndjson(job, cut, len - first, &err), err);
+    }
+    free(buf);
+    CHECK_OK(yespo_job_progress(job, &progress, &err), err);
+    {
+        json_t *p = take_json(progress, "progress");
+        CHECK(json_int(p, "rowsRead") == NDJSON_ROWS);
+        json_decref(p);
+    }
+    CHECK_OK(yespo_job_finish(job, &report, &err), err);
+    CHECK(report != NULL);
+    {
+        yespo_report *again = (yespo_report *)1;
+        CHECK(yespo_job_finish(job, &again, &err) == YESPO_E_STATE);
+        CHECK(again == NULL && yespo_error_code(err) == YESPO_E_STATE);
+    }
+    yespo_error_free(err);
+    err = NULL;
+    yespo_job_free(job);
+
+    summary = report_summary(report);
+    check_complete(summary, NDJSON_ROWS);
+    CHECK_MSG(json_int(summary, "accepted") == NDJSON_ACCEPTED, "accepted %lld", json_int(summary, "accepted"));
+    CHECK(json_int(summary, "invalid") == 2);
+    CHECK(json_int(summary, "duplicates") == 1);
+    chunks = json_object_get(summary, "chunks");
+    CHECK_MSG(json_array_size(chunks) == 3, "chunks %lu", (unsigned long)json_array_size(chunks));
+    first_chunk = json_array_get(chunks, 0);
+    CHECK(json_is_string(json_object_get(first_chunk, "asyncSessionId")));
+    session = strdup(json_string_value(json_object_get(first_chunk, "asyncSessionId")));
+    json_decref(summary);
+
+    pthread_mutex_lock(&seen.lock);
+    CHECK_MSG(seen.calls >= 1 && seen.saw_done, "progress calls %d, done seen %d", seen.calls, seen.saw_done);
+    CHECK(seen.last_rows_read == NDJSON_ROWS);
+    pthread_mutex_unlock(&seen.lock);
+    pthread_mutex_destroy(&seen.lock);
+
+    /* the invalid rows, by row number: line 12 (no channel) and line 23 (not JSON) */
+    CHECK_OK(yespo_report_rows(report, YESPO_ROWS_INVALID, &rows, &rows_len, &err), err);
+    CHECK(rows_len == strlen(rows));
+    {
+        json_t *a, *b;
+        char *second = strchr(rows, '\n');
+        CHECK(second != NULL);
+        *second++ = '\0';
+        a = json_loads(rows, 0, NULL);
+        b = json_loads(second, JSON_DISABLE_EOF_CHECK, NULL);
+        CHECK(a != NULL && b != NULL);
+        CHECK_MSG(json_int(a, "row") == 12 && json_int(b, "row") == 23, "invalid rows %lld, %lld", json_int(a, "row"), json_int(b, "row"));
+        CHECK(strcmp(json_string_value(json_object_get(a, "outcome")), "invalid") == 0);
+        CHECK(json_is_string(json_object_get(a, "reason")));
+        json_decref(a);
+        json_decref(b);
+    }
+    yespo_free(rows);
+    /* accepted rows carry contact ids ("wait": true) */
+    CHECK_OK(yespo_report_rows(report, YESPO_ROWS_ACCEPTED, &rows, &rows_len, &err), err);
+    {
+        json_t *first = json_loads(rows, JSON_DISABLE_EOF_CHECK, NULL);
+        CHECK(first != NULL);
+        CHECK(json_int(first, "row") == 1);
+        CHECK(json_int(first, "contactId") > 0);
+        json_decref(first);
+    }
+    yespo_free(rows);
+    yespo_report_free(report);
+    return session;
+}
+
+static void json_array_job(yespo_client *client) {
+    yespo_error *err = NULL;
+    yespo_job *job = NULL;
+    yespo_report *report = NULL;
+    size_t cap = 300 * 128, len = 0;
+    char *buf = malloc(cap);
+    json_t *summary;
+    int i;
+
+    CHECK(buf != NULL);
+    len += (size_t)sprintf(buf, "[");
+    for (i = 0; i < 300; i++)
+        len += (size_t)sprintf(buf + len, "%s{\"lastName\":\"Arr%d\",\"channels\":[{\"type\":\"email\",\"value\":\"arr%d@example.com\"}]}",
+                               i ? "," : "", i, i);
+    len += (size_t)sprintf(buf + len, "]");
+    CHECK_OK(yespo_upsert_begin(client, NULL, &job, &err), err);
+    /* not an array: an error that names the position, and no row added */
+    CHECK(yespo_job_feed_json_array(job, "{\"a\":1}", 7, &err) == YESPO_E_INVALID_INPUT);
+    CHECK(strlen(yespo_error_message(err)) > 0);
+    yespo_error_free(err);
+    err = NULL;
+    CHECK_OK(yespo_job_feed_json_array(job, buf, len, &err), err);
+    free(buf);
+    CHECK_OK(yespo_job_finish(job, &report, &err), err);
+    yespo_job_free(job);
+    summary = report_summary(report);
+    check_complete(summary, 300);
+    CHECK(json_int(summary, "accepted") == 300);
+    json_decref(summary);
+    yespo_report_free(report);
+}
+
+static void csv_file_job(yespo_client *client) {
+    yespo_error *err = NULL;
+    yespo_job *job = NULL;
+    yespo_report *report = NULL;
+    size_t cap = 150 * 128, len = 0;
+    char *text = malloc(cap), *path;
+    json_t *summary, *contact;
+    int i;
+
+    CHECK(text != NULL);
+    len += (size_t)sprintf(text, "First name,Last name,Email,Sms\n");
+    for (i = 0; i < 150; i++)
+        len += (size_t)sprintf(text + len, "Csv%d,\"Smith, Jr\",csv%d@example.com,38050%07d\n", i, i, i);
+    path = write_temp_file("contacts.csv", text);
+    free(text);
+    CHECK_OK(yespo_upsert_begin(client, "{\"dedupeOn\":\"email\"}", &job, &err), err);
+    CHECK(yespo_job_feed_file(job, "/nonexistent/yespo/contacts.csv", NULL, &err) == YESPO_E_IO);
+    CHECK(strstr(yespo_error_message(err), "contacts.csv") != NULL);
+    yespo_error_free(err);
+    err = NULL;
+    CHECK_OK(yespo_job_feed_file(job, path, NULL, &err), err);
+    CHECK_OK(yespo_job_finish(job, &report, &err), err);
+    yespo_job_free(job);
+    remove_temp_file(path);
+    summary = report_summary(report);
+    check_complete(summary, 150);
+    CHECK(json_int(summary, "accepted") == 150);
+    json_decref(summary);
+    yespo_report_free(report);
+
+    /* the emulator stored what the CSV said */
+    flush_imports();
+    CHECK(admin_contact_count(&emu) == NDJSON_ACCEPTED + 300 + 150);
+    {
+        char *rows;
+        int status;
+        rows = http_request(&emu, "GET", "/_emulator/contacts", NULL, &status, NULL);
+        CHECK(status == 200);
+        CHECK(strstr(rows, "csv149@example.com") != NULL);
+        CHECK(strstr(rows, "Smith, Jr") != NULL);
+        CHECK(strstr(rows, "arr299@example.com") != NULL);
+        free(rows);
+    }
+    contact = admin_json(&emu, "GET", "/_emulator/summary", NULL);
+    CHECK(json_int(contact, "contacts") == NDJSON_ACCEPTED + 300 + 150);
+    json_decref(contact);
+}
+
+static long long contact_id_from(char *json_text) {
+    json_t *doc = take_json(json_text, "id answer");
+    long long id = json_int(doc, "id");
+    json_decref(doc);
+    return id;
+}
+
+static void single_calls(yespo_client *client, const char *session) {
+    yespo_error *err = NULL;
+    char *out = NULL, path[128];
+    long long id, sub_id, ext_id, group_id = 0;
+    json_t *doc;
+    size_t i;
+
+    CHECK_OK(yespo_contact_add(client, "{\"firstName\":\"Single\",\"channels\":[{\"type\":\"email\",\"value\":\"single@example.com\"}]}", &out, &err), err);
+    id = contact_id_from(out);
+    CHECK(id > 0);
+    CHECK_OK(yespo_contact_get(client, id, &out, &err), err);
+    doc = take_json(out, "contact");
+    CHECK(strcmp(json_string_value(json_object_get(doc, "firstName")), "Single") == 0);
+    json_decref(doc);
+    CHECK_OK(yespo_contact_update(client, id, "{\"firstName\":\"Single\",\"lastName\":\"Updated\",\"channels\":[{\"type\":\"email\",\"value\":\"single@example.com\"}]}", &err), err);
+    snprintf(path, sizeof path, "/_emulator/contacts/%lld", id);
+    doc = admin_json(&emu, "GET", path, NULL);
+    CHECK(strcmp(json_string_value(json_object_get(doc, "lastName")), "Updated") == 0);
+    CHECK(strcmp(json_string_value(json_object_get(doc, "source")), "api") == 0);
+    json_decref(doc);
+
+    CHECK_OK(yespo_subscribe(client, "{\"contact\":{\"channels\":[{\"type\":\"email\",\"value\":\"sub@example.com\"}]},\"groups\":[\"subs\"],\"formType\":\"popup\"}", &out, &err), err);
+    sub_id = contact_id_from(out);
+    snprintf(path, sizeof path, "/_emulator/contacts/%lld", sub_id);
+    doc = admin_json(&emu, "GET", path, NULL);
+    CHECK(strcmp(json_string_value(json_object_get(doc, "source")), "subscriptionForm") == 0);
+    CHECK(json_is_false(json_object_get(doc, "confirmed")));
+    json_decref(doc);
+
+    CHECK_OK(yespo_contacts_search(client, "{\"email\":\"single@example.com\"}", &out, &err), err);
+    doc = take_json(out, "search");
+    CHECK(json_int(doc, "totalCount") >= 1);
+    CHECK(json_array_size(json_object_get(doc, "contacts")) >= 1);
+    json_decref(doc);
+
+    CHECK_OK(yespo_segments_list(client, NULL, &out, &err), err);
+    doc = take_json(out, "segments");
+    for (i = 0; i < json_array_size(doc); i++) {
+        json_t *g = json_array_get(doc, i);
+        if (strcmp(json_string_value(json_object_get(g, "name")), "smoke") == 0) group_id = json_int(g, "id");
+    }
+    json_decref(doc);
+    CHECK_MSG(group_id > 0, "segment 'smoke' made by groupNames not listed");
+    CHECK_OK(yespo_segment_contacts(client, group_id, "{\"maxrows\":5}", &out, &err), err);
+    doc = take_json(out, "segment contacts");
+    CHECK_MSG(json_int(doc, "totalCount") == NDJSON_ACCEPTED, "segment size %lld", json_int(doc, "totalCount"));
+    CHECK(json_array_size(json_object_get(doc, "contacts")) == 5);
+    json_decref(doc);
+    {
+        char ids[64];
+        snprintf(ids, sizeof ids, "{\"contactIds\":[%lld]}", id);
+        CHECK_OK(yespo_segment_attach(client, group_id, ids, &err), err);
+        CHECK_OK(yespo_segment_contacts(client, group_id, NULL, &out, &err), err);
+        doc = take_json(out, "segment contacts");
+        CHECK(json_int(doc, "totalCount") == NDJSON_ACCEPTED + 1);
+        json_decref(doc);
+        CHECK_OK(yespo_segment_detach(client, group_id, ids, &err), err);
+        CHECK_OK(yespo_segment_contacts(client, group_id, NULL, &out, &err), err);
+        doc = take_json(out, "segment contacts");
+        CHECK(json_int(doc, "totalCount") == NDJSON_ACCEPTED);
+        json_decref(doc);
+    }
+
+    CHECK_OK(yespo_import_status(client, session, &out, &err), err);
+    doc = take_json(out, "import status");
+    CHECK(strcmp(json_string_value(json_object_get(doc, "status")), "FINISHED") == 0);
+    CHECK(json_array_size(json_object_get(doc, "mapping")) >= 490 && json_array_size(json_object_get(doc, "mapping")) <= 500);
+    json_decref(doc);
+    CHECK_OK(yespo_import_wait(client, session, 5000, &out, &err), err);
+    doc = take_json(out, "import wait");
+    CHECK(strcmp(json_string_value(json_object_get(doc, "status")), "FINISHED") == 0);
+    json_decref(doc);
+    CHECK(yespo_import_status(client, "no-such-session", &out, &err) == YESPO_E_NOT_FOUND);
+    CHECK(out == NULL && yespo_error_http_status(err) == 404);
+    yespo_error_free(err);
+    err = NULL;
+
+    CHECK_OK(yespo_emails_unsubscribed(client, "[\"single@example.com\"]", 1, &err), err);
+    CHECK_OK(yespo_emails_unsubscribed(client, "[\"single@example.com\"]", 0, &err), err);
+
+    CHECK_OK(yespo_contact_add(client, "{\"externalCustomerId\":\"ext-1\",\"channels\":[{\"type\":\"sms\",\"value\":\"380501112233\"}]}", &out, &err), err);
+    ext_id = contact_id_from(out);
+    CHECK_OK(yespo_contact_delete_external(client, "ext-1", 0, &err), err);
+    snprintf(path, sizeof path, "/_emulator/contacts/%lld", ext_id);
+    doc = admin_json(&emu, "GET", path, NULL);
+    CHECK(json_is_true(json_object_get(doc, "deleted")));
+    json_decref(doc);
+
+    CHECK_OK(yespo_contact_delete(client, id, &err), err);
+    CHECK(yespo_contact_get(client, id, &out, &err) == YESPO_E_NOT_FOUND);
+    CHECK(out == NULL && yespo_error_code(err) == YESPO_E_NOT_FOUND && yespo_error_http_status(err) == 404);
+    yespo_error_free(err);
+    err = NULL;
+    CHECK(yespo_contact_update(client, id, "{\"channels\":[{\"type\":\"email\",\"value\":\"x@example.com\"}]}", &err) == YESPO_E_NOT_FOUND);
+    yespo_error_free(err);
+    err = NULL;
+
+    /* The emulator may not fetch links: then the server's own status and message come back. */
+    {
+        int rc = yespo_contacts_upload(client, "{\"link\":\"https://files.example.com/contacts.csv\",\"dedupeOn\":\"email\"}", &out, &err);
+        json_t *stats = admin_json(&emu, "GET", "/_emulator/stats", NULL);
+        CHECK(json_int(json_object_get(stats, "byRoute"), "POST /api/v1/contacts/upload") == 1);
+        json_decref(stats);
+        if (rc == YESPO_OK) {
+            doc = take_json(out, "upload");
+            CHECK(json_is_string(json_object_get(doc, "asyncSessionId")));
+            json_decref(doc);
+        } else {
+            CHECK_MSG(rc == YESPO_E_HTTP && yespo_error_http_status(err) >= 400 && out == NULL,
+                      "upload -> %d (HTTP %d): %s", rc, yespo_error_http_status(err), yespo_error_message(err));
+            CHECK(strstr(yespo_error_message(err), "upload") != NULL);
+            yespo_error_free(err);
+            err = NULL;
+        }
+    }
+
+    CHECK_OK(yespo_client_stats(client, &out, &err), err);
+    doc = take_json(out, "stats");
+    CHECK(json_int(doc, "requests") > 10);
+    CHECK(json_int(doc, "bytesSent") > 0);
+    json_decref(doc);
+}
+
+/* A refused key: YESPO_E_AUTH with the status, and the key appears nowhere in the message. */
+static void wrong_key(void) {
+    yespo_client *client = NULL;
+    yespo_error *err = NULL;
+    char *out = NULL;
+    CHECK_OK(yespo_client_new("wrong-secret-key", &client, &err), err);
+    CHECK_OK(yespo_client_set_option_str(client, YESPO_OPT_BASE_URL, emu.base_url, &err), err);
+    CHECK(yespo_contact_get(client, 1, &out, &err) == YESPO_E_AUTH);
+    CHECK(yespo_error_http_status(err) == 401);
+    CHECK(strstr(yespo_error_message(err), "wrong-secret-key") == NULL);
+    yespo_error_free(err);
+    yespo_client_free(client);
+}
+
+int main(void) {
+    char expected[32];
+    yespo_client *client;
+    char *session;
+
+    snprintf(expected, sizeof expected, "%d.%d.%d", YESPO_VERSION_MAJOR, YESPO_VERSION_MINOR, YESPO_VERSION_PATCH);
+    CHECK(strcmp(yespo_version(), expected) == 0);
+    CHECK(yespo_abi_version() == YESPO_ABI_VERSION);
+    CHECK(strcmp(yespo_strerror(YESPO_OK), "ok") == 0);
+
+    emulator_start(&emu, NULL);
+    client = test_client(&emu);
+    session = ndjson_job(client);
+    json_array_job(client);
+    csv_file_job(client);
+    single_calls(client, session);
+    free(session);
+    yespo_client_free(client);
+    wrong_key();
+    emulator_stop(&emu);
+    printf("smoke: ok\n");
+    return 0;
+}
