@@ -32,7 +32,7 @@ export ASAN_OPTIONS="detect_leaks=0:allocator_may_return_null=1:${ASAN_OPTIONS:-
 cd "$work"
 status=0
 ./fuzz_feed -max_total_time="$seconds" -max_len=65536 -timeout=20 -rss_limit_mb=2048 \
-    -artifact_prefix="$work/artifacts/" -print_final_stats=1 "$@" "$work/corpus" "$here/seeds" \
+    -artifact_prefix="$work/artifacts/" -print_final_stats=1 -dict="$here/contacts.dict" "$@" "$work/corpus" "$here/seeds" \
     > "$work/last-run.log" 2>&1 || status=$?
 grep -E '(INITED|DONE)|^stat::|ERROR|SUMMARY|fuzz_feed:|Test unit written' "$work/last-run.log" || true
 [ "$status" -eq 0 ] || { echo "FAIL fuzzing stopped with status $status; see $work/last-run.log"; tail -40 "$work/last-run.log"; }
