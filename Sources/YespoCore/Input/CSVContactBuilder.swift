@@ -9,19 +9,20 @@ struct CSVContactBuilder {
     init(map: CSVColumnMap) { self.map = map }
 
     /// Writes the contact for `cells` of `record` into `out` (emptied first).
-    mutating func build(_ record: UnsafeRawBufferPointer, _ cells: [CSVCell], into out: inout [UInt8]) throws(RowProblem) {
+    mutating func build(_ record: UnsafeRawBufferPointer, _ cells: [CSVCell], into out: inout ByteWriter) throws(RowProblem) {
         if cells.count > map.headerCount {
             throw RowProblem("\(cells.count) cells but the header has \(map.headerCount) columns")
         }
-        out.removeAll(keepingCapacity: true)
+        out.removeAll()
         out.append(JSONByte.openBrace)
         var wrote = false
-        func key(_ name: StaticString, _ out: inout [UInt8]) {
+        func key(_ name: StaticString, _ out: inout ByteWriter) {
             if wrote { out.append(JSONByte.comma) }
             wrote = true
             out.append(JSONByte.quote)
-            out.append(contentsOf: UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-            out.append(contentsOf: [JSONByte.quote, JSONByte.colon])
+            out.append(name)
+            out.append(JSONByte.quote)
+            out.append(JSONByte.colon)
         }
         for column in map.columns {
             switch column.target {
@@ -57,7 +58,7 @@ struct CSVContactBuilder {
                 if !opened { key("channels", &out); out.append(JSONByte.openBracket) } else { out.append(JSONByte.comma) }
                 opened = true
                 let isEmail = column.target == .email
-                out.append(contentsOf: (isEmail ? #"{"type":"email","value":"# : #"{"type":"sms","value":"#).utf8)
+                out.append((isEmail ? #"{"type":"email","value":"# : #"{"type":"sms","value":"#) as StaticString)
                 try withBytes(value) { (v) throws(RowProblem) in
                     if isEmail {
                         try ChannelRules.appendEmail(v, path: { column.label }, into: &out)
@@ -96,9 +97,9 @@ struct CSVContactBuilder {
                 guard try load(record, cells, column) else { continue }
                 if !opened { key("fields", &out); out.append(JSONByte.openBracket) } else { out.append(JSONByte.comma) }
                 opened = true
-                out.append(contentsOf: #"{"id":"#.utf8)
+                out.append(#"{"id":"# as StaticString)
                 appendDecimal(id, into: &out)
-                out.append(contentsOf: #","value":"#.utf8)
+                out.append(#","value":"# as StaticString)
                 appendJSONString(value, into: &out)
                 out.append(JSONByte.closeBrace)
             }

@@ -42,7 +42,7 @@ enum ChannelRules {
     /// Appends the normalised email (trimmed, lower-cased) as a JSON string, or throws the reason.
     /// The appended content never needs escaping (such characters are refused).
     static func appendEmail(_ value: UnsafeRawBufferPointer, path: () -> String,
-                            into out: inout [UInt8]) throws(RowProblem) {
+                            into out: inout ByteWriter) throws(RowProblem) {
         let trimmed = trimASCIIWhitespace(value)
         let start = out.count
         out.append(JSONByte.quote)
@@ -54,13 +54,11 @@ enum ChannelRules {
         if !ascii {
             // Rare: lower-case the non-ASCII letters too (stdlib, no Foundation).
             let lowered = String(decoding: trimmed, as: UTF8.self).lowercased()
-            out.removeSubrange((start + 1)...)
-            out.append(contentsOf: lowered.utf8)
+            out.truncate(to: start + 1)
+            var l = lowered
+            l.withUTF8 { out.append(contentsOf: UnsafeRawBufferPointer($0)) }
         }
-        let ok = out.withUnsafeBytes { o in
-            isValidEmail(UnsafeRawBufferPointer(rebasing: o[(start + 1)...]))
-        }
-        guard ok else {
+        guard isValidEmail(out.bytes((start + 1)..<out.count)) else {
             throw RowProblem("\(path()): \(quotedForMessage(value)) is not a valid email")
         }
         out.append(JSONByte.quote)
@@ -99,7 +97,7 @@ enum ChannelRules {
 
     /// Appends the phone digits as a JSON string, or throws the reason.
     static func appendPhone(_ value: UnsafeRawBufferPointer, path: () -> String,
-                            into out: inout [UInt8]) throws(RowProblem) {
+                            into out: inout ByteWriter) throws(RowProblem) {
         let trimmed = trimASCIIWhitespace(value)
         let start = out.count
         out.append(JSONByte.quote)
@@ -142,11 +140,3 @@ func bytesEqual(_ a: UnsafeRawBufferPointer, _ s: StaticString) -> Bool {
     return true
 }
 
-func bytesEqual(_ a: UnsafeRawBufferPointer, _ s: String) -> Bool {
-    var s = s
-    return s.withUTF8 { u in
-        guard u.count == a.count else { return false }
-        for k in 0..<u.count where u[k] != a[k] { return false }
-        return true
-    }
-}

@@ -127,9 +127,9 @@ extension ContactWriter {
         if facts.countChannel(type) > 2 {
             throw RowProblem("channels: more than two channels of type \(type.name)")
         }
-        out.append(contentsOf: #"{"type":""#.utf8)
-        out.append(contentsOf: UnsafeRawBufferPointer(start: type.name.utf8Start, count: type.name.utf8CodeUnitCount))
-        out.append(contentsOf: #"","value":"#.utf8)
+        out.append(#"{"type":""# as StaticString)
+        out.append(type.name)
+        out.append(#"","value":"# as StaticString)
         let valuePath = { "\(path).value" }
         switch (type, value) {
         case (.email, .string(_, let t)):
@@ -144,15 +144,16 @@ extension ContactWriter {
                 try ChannelRules.appendPhone(b, path: valuePath, into: &out)
             }
             if facts.phone == nil { facts.phone = (start + 1)..<(out.count - 1) }
-        case (.sms, .number(let s, let e, true)):
+        case (.sms, .number(let s, let e, true)) where c.byte(s) != JSONByte.minus:
             let start = out.count
             try ChannelRules.appendPhone(c.raw(s, e), path: valuePath, into: &out)
             if facts.phone == nil { facts.phone = (start + 1)..<(out.count - 1) }
         case (_, .string(let s, let t)):
             let empty = try withValueBytes(t) { (b) throws(RowProblem) in trimASCIIWhitespace(b).isEmpty }
             if empty { throw RowProblem("\(path).value: is empty") }
-            if type == .mobilepush && facts.pushToken == nil { facts.pushToken = c.decoded(t) }
-            if type == .webpush && facts.webpushToken == nil { facts.webpushToken = c.decoded(t) }
+            let token: ValueBytes = t.hasEscapes ? .owned(c.decoded(t)) : .inOutput((out.count + 1)..<(out.count + 1 + t.end - t.start))
+            if type == .mobilepush && facts.pushToken == nil { facts.pushToken = token }
+            if type == .webpush && facts.webpushToken == nil { facts.webpushToken = token }
             out.append(contentsOf: c.raw(s, c.rawEnd(of: t)))
         default:
             throw RowProblem("\(path).value: expected a string")
@@ -198,9 +199,9 @@ extension ContactWriter {
             throw RowProblem("\(path).id: expected a custom field id (an integer or a string of digits), got \(describe(idValue))")
         }
         guard let value = element.value else { throw RowProblem("\(path).value: missing") }
-        out.append(contentsOf: #"{"id":"#.utf8)
+        out.append(#"{"id":"# as StaticString)
         appendDecimal(fieldId, into: &out)
-        out.append(contentsOf: #","value":"#.utf8)
+        out.append(#","value":"# as StaticString)
         let valueStart = out.count
         switch value {
         case .string(let s, let t): out.append(contentsOf: c.raw(s, c.rawEnd(of: t)))
@@ -208,17 +209,16 @@ extension ContactWriter {
             out.append(JSONByte.quote)
             out.append(contentsOf: c.raw(s, e))
             out.append(JSONByte.quote)
-        case .bool(let b): out.append(contentsOf: (b ? #""true""# : #""false""#).utf8)
+        case .bool(let b): out.append((b ? #""true""# : #""false""#) as StaticString)
         // null clears the field: Yespo takes an empty value for "no value".
-        case .null: out.append(contentsOf: #""""#.utf8)
+        case .null: out.append(#""""# as StaticString)
         }
         if fieldId == dedupeFieldId && facts.dedupeFieldValue == nil {
-            if case .string(_, let t) = value {
-                facts.dedupeFieldValue = c.decoded(t)
-            } else {
-                facts.dedupeFieldValue = Array(out[(valueStart + 1)..<(out.count - 1)])
+            if case .string(_, let t) = value, t.hasEscapes {
+                facts.dedupeFieldValue = .owned(c.decoded(t))
+            } else if out.count - valueStart > 2 {
+                facts.dedupeFieldValue = .inOutput((valueStart + 1)..<(out.count - 1))
             }
-            if facts.dedupeFieldValue?.isEmpty == true { facts.dedupeFieldValue = nil }
         }
         out.append(contentsOf: element.extras)
         out.append(JSONByte.closeBrace)

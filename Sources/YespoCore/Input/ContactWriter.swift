@@ -24,18 +24,32 @@ enum ContactKey: UInt16 {
     }
 }
 
+/// A value remembered for the match key: where its bytes are in the output (the common case, no
+/// copy), or a decoded copy when the output holds it escaped.
+enum ValueBytes {
+    case inOutput(Range<Int>)
+    case owned([UInt8])
+
+    func string(_ out: UnsafeRawBufferPointer) -> String {
+        switch self {
+        case .inOutput(let r): return String(decoding: UnsafeRawBufferPointer(rebasing: out[r]), as: UTF8.self)
+        case .owned(let b): return String(decoding: b, as: UTF8.self)
+        }
+    }
+}
+
 /// What one contact carries that matters for matching, collected while writing it.
 struct ContactFacts {
     var channelCounts: (Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0)
     /// Content ranges in the output of the first email / phone (never escaped: see ChannelRules).
     var email: Range<Int>?
     var phone: Range<Int>?
-    var pushToken: [UInt8]?
-    var webpushToken: [UInt8]?
-    var externalCustomerId: [UInt8]?
+    var pushToken: ValueBytes?
+    var webpushToken: ValueBytes?
+    var externalCustomerId: ValueBytes?
     var id: Int64?
     /// The value of the custom field the job dedupes on (dedupeOn = fieldId).
-    var dedupeFieldValue: [UInt8]?
+    var dedupeFieldValue: ValueBytes?
 
     var channelTotal: Int {
         channelCounts.0 + channelCounts.1 + channelCounts.2 + channelCounts.3 + channelCounts.4
@@ -56,17 +70,17 @@ struct ContactWriter {
     static let maxNameLength = 40
 
     var c: JSONCursor
-    var out: [UInt8]
+    var out: ByteWriter
     var facts = ContactFacts()
     let dedupeFieldId: Int64?
     private var seen: UInt16 = 0
     private var wroteMember = false
 
-    init(cursor: JSONCursor, dedupeFieldId: Int64?) {
+    /// Writes into `out` (from its current end); the caller owns and frees it.
+    init(cursor: JSONCursor, dedupeFieldId: Int64?, out: ByteWriter) {
         c = cursor
         self.dedupeFieldId = dedupeFieldId
-        out = []
-        out.reserveCapacity(cursor.count + 32)
+        self.out = out
     }
 
     /// Writes the whole object; the cursor must then be at the end of the text.
@@ -131,7 +145,7 @@ struct ContactWriter {
     mutating func writeKey(_ name: StaticString) {
         beginMember()
         out.append(JSONByte.quote)
-        out.append(contentsOf: UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        out.append(name)
         out.append(JSONByte.quote)
         out.append(JSONByte.colon)
     }
@@ -201,11 +215,10 @@ struct ContactWriter {
         if c.current == JSONByte.quote {
             let start = c.i
             let t = try c.scanString()
-            let value = c.decoded(t)
             // An empty id identifies nothing: treated like a missing one.
-            if value.allSatisfy({ JSONByte.isWhitespace($0) }) { return }
-            facts.externalCustomerId = value
+            if isBlankLine(c.raw(t.start, t.end)) { return }
             writeKey("externalCustomerId")
+            facts.externalCustomerId = t.hasEscapes ? .owned(c.decoded(t)) : .inOutput((out.count + 1)..<(out.count + 1 + t.end - t.start))
             out.append(contentsOf: c.raw(start, c.i))
         } else if c.current == JSONByte.minus || JSONByte.isDigit(c.current) {
             let n = try c.scanNumber()
@@ -213,8 +226,8 @@ struct ContactWriter {
             guard n.isInteger else {
                 throw RowProblem("externalCustomerId: \(String(decoding: text, as: UTF8.self)) is not an integer or a string")
             }
-            facts.externalCustomerId = Array(text)
             writeKey("externalCustomerId")
+            facts.externalCustomerId = .inOutput((out.count + 1)..<(out.count + 1 + text.count))
             out.append(JSONByte.quote)
             out.append(contentsOf: text)
             out.append(JSONByte.quote)

@@ -28,7 +28,10 @@ public final class FileRowReader {
     private var oversizeRaw: [UInt8]?
     private var csv: CSVContactBuilder?
     private var cells: [CSVCell] = []
-    private var scratch: [UInt8] = []
+    /// The CSV row's contact JSON, then the prepared row: reused for every row.
+    /// (Assigned last in init: a throwing init before that point must not leak them.)
+    private var scratch: ByteWriter
+    private var prepared: ByteWriter
     private var finished = false
     private var closed = false
 
@@ -60,6 +63,8 @@ public final class FileRowReader {
         case .json: splitter = .json(JSONArraySplitter(name: name))
         case .csv: splitter = .csv(CSVSplitter())
         }
+        scratch = ByteWriter(capacity: 4096)
+        prepared = ByteWriter(capacity: 4096)
         if format == .csv {
             guard options.delimiter != JSONByte.quote && options.delimiter != 0x0A && options.delimiter != 0x0D else {
                 throw YespoError(.invalidArgument, "the CSV delimiter cannot be a quote or a line break")
@@ -68,7 +73,11 @@ public final class FileRowReader {
         }
     }
 
-    deinit { window.close() }
+    deinit {
+        window.close()
+        scratch.free()
+        prepared.free()
+    }
 
     private static func guessFormat(path: String, _ window: ByteWindow) -> InputFormat {
         let lower = path.lowercased()
@@ -132,12 +141,12 @@ public final class FileRowReader {
                 switch format {
                 case .json:
                     rows += 1
-                    try emit(preparer.prepare(json: bytes, row: row))
+                    try emit(preparer.prepare(json: bytes, row: row, scratch: &prepared))
                 case .ndjson:
                     let line = trimmedLine(bytes)
                     if isBlankLine(line) { continue }
                     rows += 1
-                    try emit(preparer.prepare(json: line, row: row))
+                    try emit(preparer.prepare(json: line, row: row, scratch: &prepared))
                 case .csv:
                     let line = trimmedLine(bytes)
                     if isBlankLine(line) { continue }
@@ -162,7 +171,7 @@ public final class FileRowReader {
         } catch {
             return .invalid(row: row, reason: "row \(row): \(error.message)", raw: ContactPreparer.truncatedRaw(line))
         }
-        let verdict = scratch.withUnsafeBytes { preparer.prepare(json: $0, row: row) }
+        let verdict = preparer.prepare(json: scratch.all, row: row, scratch: &prepared)
         if case .invalid(_, let reason, _) = verdict {
             return .invalid(row: row, reason: reason, raw: ContactPreparer.truncatedRaw(line))
         }

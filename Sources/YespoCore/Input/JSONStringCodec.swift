@@ -10,7 +10,7 @@ extension JSONCursor {
         return out
     }
 
-    func appendDecoded(_ t: StringToken, into out: inout [UInt8]) {
+    func appendDecoded<S: ByteSink>(_ t: StringToken, into out: inout S) {
         if !t.hasEscapes {
             out.append(contentsOf: raw(t.start, t.end))
             return
@@ -56,7 +56,7 @@ func countScalars(_ bytes: UnsafeRawBufferPointer) -> Int {
     return n
 }
 
-func appendUTF8(_ scalar: UInt32, into out: inout [UInt8]) {
+func appendUTF8<S: ByteSink>(_ scalar: UInt32, into out: inout S) {
     switch scalar {
     case 0..<0x80:
         out.append(UInt8(scalar))
@@ -77,7 +77,7 @@ func appendUTF8(_ scalar: UInt32, into out: inout [UInt8]) {
 
 /// Appends `value` (valid UTF-8) as a JSON string: quotes, backslashes and control characters
 /// escaped, everything else (including non-ASCII) as raw UTF-8.
-func appendJSONString<C: Collection<UInt8>>(_ value: C, into out: inout [UInt8]) {
+func appendJSONString<C: Collection<UInt8>, S: ByteSink>(_ value: C, into out: inout S) {
     out.append(JSONByte.quote)
     for b in value {
         switch b {
@@ -87,8 +87,9 @@ func appendJSONString<C: Collection<UInt8>>(_ value: C, into out: inout [UInt8])
         case 0x0D: out.append(JSONByte.backslash); out.append(0x72)
         case 0x09: out.append(JSONByte.backslash); out.append(0x74)
         case 0..<0x20:
-            out.append(contentsOf: [JSONByte.backslash, 0x75, 0x30, 0x30])
-            out.append(contentsOf: hex2(b).utf8)
+            out.append("\\u00")
+            out.append(hexDigit(b >> 4))
+            out.append(hexDigit(b & 15))
         default: out.append(b)
         }
     }
@@ -96,7 +97,7 @@ func appendJSONString<C: Collection<UInt8>>(_ value: C, into out: inout [UInt8])
 }
 
 /// Appends a non-negative integer's decimal digits.
-func appendDecimal(_ value: Int64, into out: inout [UInt8]) {
+func appendDecimal<S: ByteSink>(_ value: Int64, into out: inout S) {
     if value == 0 { out.append(0x30); return }
     var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
                  UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
@@ -151,3 +152,5 @@ func withBytes<R>(_ bytes: [UInt8], _ body: (UnsafeRawBufferPointer) throws(RowP
     case nil: throw RowProblem("internal: value not read")
     }
 }
+
+@inline(__always) func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? 0x30 + v : 0x41 + v - 10 }

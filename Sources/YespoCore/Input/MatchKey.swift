@@ -9,38 +9,37 @@ extension ContactFacts {
         let has: Bool
         let what: String
         switch dedupeOn {
-        case .email: has = email != nil; what = "an email channel"
-        case .sms: has = phone != nil; what = "an sms channel"
-        case .emailOrSms: has = email != nil || phone != nil; what = "an email or sms channel"
-        case .id: has = id != nil; what = "an id"
+        case .email: has = email != nil; what = "email channel"
+        case .sms: has = phone != nil; what = "sms channel"
+        case .emailOrSms: has = email != nil || phone != nil; what = "email or sms channel"
+        case .id: has = id != nil; what = "id"
         case .fieldId:
             guard let fieldId else { return "dedupeOn is fieldId but the job sets no fieldId" }
-            has = dedupeFieldValue != nil; what = "a value for custom field \(fieldId)"
-        case .externalCustomerId: has = false; what = "an externalCustomerId"
-        case .push: has = pushToken != nil; what = "a mobilepush channel"
-        case .webpush: has = webpushToken != nil; what = "a webpush channel"
+            has = dedupeFieldValue != nil; what = "value for custom field \(fieldId)"
+        case .externalCustomerId:
+            return "dedupeOn is externalCustomerId but the contact has no externalCustomerId"
+        case .push: has = pushToken != nil; what = "mobilepush channel"
+        case .webpush: has = webpushToken != nil; what = "webpush channel"
         }
         return has ? nil : "dedupeOn is \(dedupeOn.rawValue) but the contact has no \(what) (and no externalCustomerId)"
     }
 
     /// `ext:<id>` when the row has an externalCustomerId, else the dedupeOn value with its prefix.
-    func matchKey(_ dedupeOn: DedupeKey, json: [UInt8]) -> String? {
-        if let ext = externalCustomerId { return "ext:" + String(decoding: ext, as: UTF8.self) }
+    func matchKey(_ dedupeOn: DedupeKey, json: UnsafeRawBufferPointer) -> String? {
+        if let ext = externalCustomerId { return "ext:" + ext.string(json) }
         guard let (prefix, value) = dedupeKeyValue(dedupeOn, json: json) else { return nil }
         return prefix + value
     }
 
     /// The value Yespo reports as `dedupeValue` for this row (by dedupeOn only).
-    func dedupeValue(_ dedupeOn: DedupeKey, json: [UInt8]) -> String? {
-        if dedupeOn == .externalCustomerId {
-            return externalCustomerId.map { String(decoding: $0, as: UTF8.self) }
-        }
+    func dedupeValue(_ dedupeOn: DedupeKey, json: UnsafeRawBufferPointer) -> String? {
+        if dedupeOn == .externalCustomerId { return externalCustomerId?.string(json) }
         return dedupeKeyValue(dedupeOn, json: json)?.value
     }
 
-    private func dedupeKeyValue(_ dedupeOn: DedupeKey, json: [UInt8]) -> (prefix: String, value: String)? {
-        func text(_ r: Range<Int>?) -> String? { r.map { String(decoding: json[$0], as: UTF8.self) } }
-        func text(_ b: [UInt8]?) -> String? { b.map { String(decoding: $0, as: UTF8.self) } }
+    private func dedupeKeyValue(_ dedupeOn: DedupeKey, json: UnsafeRawBufferPointer) -> (prefix: String, value: String)? {
+        func text(_ r: Range<Int>?) -> String? { r.map { String(decoding: UnsafeRawBufferPointer(rebasing: json[$0]), as: UTF8.self) } }
+        func text(_ b: ValueBytes?) -> String? { b?.string(json) }
         switch dedupeOn {
         case .email: return text(email).map { ("email:", $0) }
         case .sms: return text(phone).map { ("sms:", $0) }

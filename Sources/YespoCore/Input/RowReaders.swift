@@ -7,6 +7,8 @@ public func forEachNDJSONRow(_ buf: UnsafeRawBufferPointer, firstRow: Int, prepa
                              _ emit: (RowVerdict) throws -> Void) rethrows -> Int {
     guard let base = buf.baseAddress, buf.count > 0 else { return 0 }
     var count = 0
+    var scratch = ByteWriter(capacity: 4096)
+    defer { scratch.free() }
     var start = hasUTF8BOM(buf) ? 3 : 0
     let n = buf.count
     while start < n {
@@ -18,7 +20,7 @@ public func forEachNDJSONRow(_ buf: UnsafeRawBufferPointer, firstRow: Int, prepa
         }
         let line = UnsafeRawBufferPointer(start: base + start, count: end - start)
         if !isBlankLine(line) {
-            try emit(preparer.prepare(json: trimmedLine(line), row: firstRow + count))
+            try emit(preparer.prepare(json: trimmedLine(line), row: firstRow + count, scratch: &scratch))
             count += 1
         }
         start = end + 1
@@ -37,9 +39,11 @@ public func forEachJSONArrayRow(_ buf: UnsafeRawBufferPointer, firstRow: Int, pr
         throw YespoError(.invalidInput, "not a JSON array of contacts: \(error.message)")
     }
     guard let base = buf.baseAddress else { return 0 }
+    var scratch = ByteWriter(capacity: 4096)
+    defer { scratch.free() }
     for (k, r) in elements.enumerated() {
         try emit(preparer.prepare(json: UnsafeRawBufferPointer(start: base + r.lowerBound, count: r.count),
-                                  row: firstRow + k))
+                                  row: firstRow + k, scratch: &scratch))
     }
     return elements.count
 }

@@ -1,0 +1,77 @@
+// The output side of the hot path: a growable byte buffer written through a raw pointer, so that
+// appending a byte costs a compare and a store (a Swift Array append also checks uniqueness).
+// It is a plain struct over manually managed memory: whoever creates one calls `free()`, and a
+// writer is never copied while both copies are still written to.
+import Glibc
+
+protocol ByteSink {
+    mutating func append(_ b: UInt8)
+    mutating func append(contentsOf bytes: UnsafeRawBufferPointer)
+}
+
+extension Array: ByteSink where Element == UInt8 {}
+
+extension ByteSink {
+    mutating func append(_ s: StaticString) {
+        append(contentsOf: UnsafeRawBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
+}
+
+struct ByteWriter: ByteSink {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 64)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    func free() { base.deallocate() }
+
+    @inline(__always) mutating func append(_ b: UInt8) {
+        if count == capacity { grow(1) }
+        base[count] = b
+        count &+= 1
+    }
+
+    @inline(__always) mutating func append(contentsOf bytes: UnsafeRawBufferPointer) {
+        let n = bytes.count
+        guard n > 0, let src = bytes.baseAddress else { return }
+        if count + n > capacity { grow(n) }
+        memcpy(base + count, src, n)
+        count &+= n
+    }
+
+    mutating func append(contentsOf bytes: [UInt8]) {
+        bytes.withUnsafeBytes { append(contentsOf: $0) }
+    }
+
+    @inline(never) private mutating func grow(_ needed: Int) {
+        let newCapacity = max(capacity * 2, count + needed)
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        bigger.update(from: base, count: count)
+        base.deallocate()
+        base = bigger
+        capacity = newCapacity
+    }
+
+    subscript(_ i: Int) -> UInt8 { base[i] }
+
+    func bytes(_ range: Range<Int>) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: base + range.lowerBound, count: range.count)
+    }
+
+    var all: UnsafeRawBufferPointer { bytes(0..<count) }
+
+    mutating func truncate(to n: Int) { count = min(count, max(0, n)) }
+    mutating func removeAll() { count = 0 }
+
+    /// The bytes written, as an exactly sized array.
+    func array() -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: count) { buf, initialized in
+            if count > 0 { memcpy(buf.baseAddress!, base, count) }
+            initialized = count
+        }
+    }
+}
