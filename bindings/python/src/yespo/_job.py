@@ -185,7 +185,7 @@ class JobRun:
                 continue  # rows after a stop are reported as not fed
             err = ErrorSlot()
             if isinstance(item, bytes):
-                rc = int(lib.yespo_job_feed_ndjson(self._job, item, len(item), err.ref))
+                rc = int(lib.yespo_job_feed_json_array(self._job, item, len(item), err.ref))
             else:
                 _, path, options = item
                 rc = int(lib.yespo_job_feed_file(self._job, path, options, err.ref))
