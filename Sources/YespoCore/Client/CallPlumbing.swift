@@ -67,21 +67,27 @@ func queryString(_ pairs: [(String, String)]) -> String {
 
 /// `text` with every occurrence of `secret` (the API key) replaced by "[redacted]". Server text
 /// should never echo the key, but no message of ours may show it even if it does.
+///
+/// Compares bytes, not Characters: String.contains would miss the key when the text puts a
+/// combining mark right after it ("key\u{301}" is a different last Character), and leak it.
 func redactingSecret(_ text: String, _ secret: String) -> String {
-    guard secret.utf8.count >= 4, text.contains(secret) else { return text }
+    guard secret.utf8.count >= 4 else { return text }
     let replacement = "[redacted]"
     let hay = Array(text.utf8), needle = Array(secret.utf8)
+    guard hay.count >= needle.count else { return text }
+    var replaced = false
     var out: [UInt8] = []
     out.reserveCapacity(hay.count)
     var i = 0
     while i < hay.count {
         if i + needle.count <= hay.count && hay[i] == needle[0] && Array(hay[i..<i + needle.count]) == needle {
             out.append(contentsOf: replacement.utf8)
+            replaced = true
             i += needle.count
         } else {
             out.append(hay[i])
             i += 1
         }
     }
-    return String(decoding: out, as: UTF8.self)
+    return replaced ? String(decoding: out, as: UTF8.self) : text
 }
