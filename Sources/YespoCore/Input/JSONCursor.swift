@@ -77,8 +77,10 @@ struct JSONCursor {
         case JSONByte.openBrace: return "an object"
         case JSONByte.openBracket: return "an array"
         case JSONByte.quote: return "a string"
-        case 0x74, 0x66: return "a boolean"
-        case 0x6E: return "null"
+        case 0x74, 0x66, 0x6E:
+            var probe = self
+            guard (try? probe.scanLiteral()) != nil else { return "an invalid token" }
+            return current == 0x6E ? "null" : "a boolean"
         case JSONByte.minus, 0x30...0x39: return "a number"
         case 0: return "nothing"
         default: return "an invalid token"

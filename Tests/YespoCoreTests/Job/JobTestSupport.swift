@@ -110,6 +110,21 @@ func peakRSSMiB() -> Int {
     return usage.ru_maxrss / 1024
 }
 
+/// Current resident set of this process in MiB (VmRSS of /proc/self/status).
+func currentRSSMiB() -> Int {
+    guard let file = fopen("/proc/self/status", "r") else { return 0 }
+    defer { fclose(file) }
+    var line = [CChar](repeating: 0, count: 256)
+    while fgets(&line, Int32(line.count), file) != nil {
+        let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        if text.hasPrefix("VmRSS:") {
+            let digits = text.unicodeScalars.filter { $0.value >= 0x30 && $0.value <= 0x39 }
+            return (Int(String(String.UnicodeScalarView(digits))) ?? 0) / 1024
+        }
+    }
+    return 0
+}
+
 /// User + system CPU of this process in microseconds.
 func processCPUMicros() -> Int {
     var usage = rusage()

@@ -1,0 +1,3 @@
+module github.com/yespo-client/yespo-go
+
+go 1.19

@@ -1,0 +1,336 @@
+package yespo
+
+// Bulk upserts: contacts from a slice, a channel, an NDJSON reader or a file, streamed to one
+// library job in NDJSON batches of a few thousand contacts per C call.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+)
+
+// UpsertOptions are the bulk options of POST /contacts plus the job's own settings.
+type UpsertOptions struct {
+	DedupeOn               string // email (default), sms, email_or_sms, id, fieldId, externalCustomerId, push, webpush
+	FieldID                int64  // required with DedupeOn "fieldId"
+	ContactFields          []string
+	CustomFieldsIDs        []int64
+	GroupNames             []string
+	GroupNamesExclude      []string
+	RestoreDeleted         bool
+	EventKeyForNewContacts string
+
+	Wait           bool // poll /importstatus to the end and attach contact ids to accepted rows
+	SkipValidation bool // send rows without client-side validation
+	DryRun         bool // validate and plan chunks, send nothing
+
+	// Progress, when set, receives progress snapshots (on a goroutine of this package, at most
+	// every ProgressInterval, default 500ms) and the final one before the upsert returns.
+	Progress         func(Progress)
+	ProgressInterval time.Duration
+
+	// BatchSize is how many contacts cross into the library per call (default 2000).
+	BatchSize int
+
+	// File describes the file of UpsertFile.
+	File FileOptions
+}
+
+// FileOptions describe a file for UpsertFile.
+type FileOptions struct {
+	Format    string            // "csv", "ndjson" or "json"; default from the extension, else sniffed
+	Columns   map[string]string // extra CSV column mapping: header → field name or custom field id
+	Delimiter string            // CSV only, default ","
+}
+
+type upsertOptionsJSON struct {
+	DedupeOn               string   `json:"dedupeOn,omitempty"`
+	FieldID                int64    `json:"fieldId,omitempty"`
+	ContactFields          []string `json:"contactFields,omitempty"`
+	CustomFieldsIDs        []int64  `json:"customFieldsIDs,omitempty"`
+	GroupNames             []string `json:"groupNames,omitempty"`
+	GroupNamesExclude      []string `json:"groupNamesExclude,omitempty"`
+	RestoreDeleted         bool     `json:"restoreDeleted,omitempty"`
+	EventKeyForNewContacts string   `json:"eventKeyForNewContacts,omitempty"`
+	Wait                   bool     `json:"wait,omitempty"`
+	Validate               *bool    `json:"validate,omitempty"`
+	DryRun                 bool     `json:"dryRun,omitempty"`
+}
+
+func (o *UpsertOptions) json() (string, error) {
+	v := upsertOptionsJSON{
+		DedupeOn: o.DedupeOn, FieldID: o.FieldID, ContactFields: o.ContactFields,
+		CustomFieldsIDs: o.CustomFieldsIDs, GroupNames: o.GroupNames, GroupNamesExclude: o.GroupNamesExclude,
+		RestoreDeleted: o.RestoreDeleted, EventKeyForNewContacts: o.EventKeyForNewContacts,
+		Wait: o.Wait, DryRun: o.DryRun,
+	}
+	if o.SkipValidation {
+		off := false
+		v.Validate = &off
+	}
+	b, err := json.Marshal(v)
+	return string(b), err
+}
+
+func (f *FileOptions) json() (string, error) {
+	v := struct {
+		Format    string            `json:"format,omitempty"`
+		Columns   map[string]string `json:"columns,omitempty"`
+		Delimiter string            `json:"delimiter,omitempty"`
+	}{f.Format, f.Columns, f.Delimiter}
+	b, err := json.Marshal(v)
+	return string(b), err
+}
+
+const defaultBatchSize = 2000
+
+// batchBytesCap flushes a batch early when its contacts are large.
+const batchBytesCap = 4 << 20
+
+// ndjsonBatch accumulates encoded contacts, one per line.
+type ndjsonBatch struct {
+	buf   bytes.Buffer
+	enc   *json.Encoder
+	count int
+	limit int
+}
+
+func newBatch(limit int) *ndjsonBatch {
+	if limit <= 0 {
+		limit = defaultBatchSize
+	}
+	b := &ndjsonBatch{limit: limit}
+	b.enc = json.NewEncoder(&b.buf)
+	b.enc.SetEscapeHTML(false)
+	return b
+}
+
+func (b *ndjsonBatch) add(c *Contact) error {
+	if err := b.enc.Encode(c); err != nil {
+		return err
+	}
+	b.count++
+	return nil
+}
+
+func (b *ndjsonBatch) full() bool { return b.count >= b.limit || b.buf.Len() >= batchBytesCap }
+
+// flush feeds the batch to the job and empties it.
+func (b *ndjsonBatch) flush(j *job) (stopped bool, err error) {
+	stopped, err = j.feed(b.buf.Bytes())
+	b.buf.Reset()
+	b.count = 0
+	return stopped, err
+}
+
+// UpsertContacts adds or updates contacts in bulk. Every contact ends in exactly one row outcome
+// of the report (rows numbered from 1 in slice order). On cancellation of ctx the job stops,
+// rows not sent are reported notSent (and Report.Unfed counts contacts never handed over), and
+// the error matches ErrCancelled and ctx.Err(). A job stopped by the server (e.g. a refused key)
+// returns its report together with an *APIError.
+func (c *Client) UpsertContacts(ctx context.Context, contacts []Contact, opts UpsertOptions) (*Report, error) {
+	const op = "UpsertContacts"
+	j, err := c.beginJob(ctx, op, &opts)
+	if err != nil {
+		return nil, err
+	}
+	batch := newBatch(opts.BatchSize)
+	var feedErr error
+	for i := range contacts {
+		if err := batch.add(&contacts[i]); err != nil {
+			feedErr = invalidArgument(op, "contact %d cannot be encoded: %v", i+1, err)
+			break
+		}
+		if batch.full() {
+			stopped, err := batch.flush(j)
+			if stopped || err != nil {
+				feedErr = err
+				break
+			}
+		}
+	}
+	if feedErr == nil {
+		_, feedErr = batch.flush(j)
+	}
+	return j.end(len(contacts), feedErr)
+}
+
+// UpsertStream is UpsertContacts over a channel: it reads until the channel is closed or ctx
+// ends. Contacts are handed over as soon as the channel has nothing ready, so a slow producer's
+// rows are not held back.
+func (c *Client) UpsertStream(ctx context.Context, contacts <-chan Contact, opts UpsertOptions) (*Report, error) {
+	const op = "UpsertStream"
+	j, err := c.beginJob(ctx, op, &opts)
+	if err != nil {
+		return nil, err
+	}
+	batch := newBatch(opts.BatchSize)
+	consumed := 0
+	var feedErr error
+	stopped := false
+	for !stopped && feedErr == nil {
+		var contact Contact
+		var ok bool
+		select {
+		case contact, ok = <-contacts:
+		default:
+			// Nothing ready: hand over what we have, then wait.
+			if stopped, feedErr = batch.flush(j); stopped || feedErr != nil {
+				continue
+			}
+			select {
+			case contact, ok = <-contacts:
+			case <-ctx.Done():
+			}
+		}
+		if !ok {
+			break
+		}
+		consumed++
+		if err := batch.add(&contact); err != nil {
+			feedErr = invalidArgument(op, "contact %d cannot be encoded: %v", consumed, err)
+			break
+		}
+		if batch.full() {
+			stopped, feedErr = batch.flush(j)
+		}
+	}
+	if !stopped && feedErr == nil {
+		_, feedErr = batch.flush(j)
+	}
+	return j.end(consumed, feedErr)
+}
+
+// UpsertFunc is UpsertContacts over an iterator: next returns the next contact and true, or
+// false at the end. An error from next stops reading; the contacts already handed over are still
+// sent, and the report comes back together with that error.
+func (c *Client) UpsertFunc(ctx context.Context, next func() (Contact, bool, error), opts UpsertOptions) (*Report, error) {
+	const op = "UpsertFunc"
+	j, err := c.beginJob(ctx, op, &opts)
+	if err != nil {
+		return nil, err
+	}
+	batch := newBatch(opts.BatchSize)
+	consumed := 0
+	var feedErr, sourceErr error
+	stopped := false
+	for !stopped && feedErr == nil && ctx.Err() == nil {
+		contact, ok, err := next()
+		if err != nil {
+			sourceErr = fmt.Errorf("yespo: %s: the input failed after %d contacts: %w", op, consumed, err)
+			break
+		}
+		if !ok {
+			break
+		}
+		consumed++
+		if err := batch.add(&contact); err != nil {
+			feedErr = invalidArgument(op, "contact %d cannot be encoded: %v", consumed, err)
+			break
+		}
+		if batch.full() {
+			stopped, feedErr = batch.flush(j)
+		}
+	}
+	if !stopped && feedErr == nil {
+		_, feedErr = batch.flush(j)
+	}
+	if sourceErr != nil {
+		feedErr = sourceErr
+	}
+	return j.end(consumed, feedErr)
+}
+
+// UpsertNDJSON streams contacts given as NDJSON (one JSON object per line) from r. Lines that
+// are not valid contacts become "invalid" rows; a read error from r cancels the job.
+func (c *Client) UpsertNDJSON(ctx context.Context, r io.Reader, opts UpsertOptions) (*Report, error) {
+	const op = "UpsertNDJSON"
+	j, err := c.beginJob(ctx, op, &opts)
+	if err != nil {
+		return nil, err
+	}
+	lines := 0
+	feedErr := feedLines(j, r, &lines)
+	return j.end(lines, feedErr)
+}
+
+// feedLines feeds whole lines of r in buffers of about 1 MiB, counting non-blank lines.
+func feedLines(j *job, r io.Reader, lines *int) error {
+	const block = 1 << 20
+	buf := make([]byte, 0, 2*block)
+	for {
+		if cap(buf)-len(buf) < block {
+			grown := make([]byte, len(buf), 2*cap(buf))
+			copy(grown, buf)
+			buf = grown
+		}
+		n, readErr := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		cut := bytes.LastIndexByte(buf, '\n') + 1
+		if readErr == io.EOF {
+			cut = len(buf)
+		}
+		if cut > 0 {
+			*lines += countLines(buf[:cut])
+			if stopped, err := j.feed(buf[:cut]); stopped || err != nil {
+				return err
+			}
+			buf = buf[:copy(buf, buf[cut:])]
+		}
+		if readErr == io.EOF {
+			return nil
+		}
+		if readErr != nil {
+			j.cancel()
+			return &APIError{Op: j.op, Code: CodeIO, Message: "reading the input: " + readErr.Error()}
+		}
+	}
+}
+
+func countLines(b []byte) int {
+	n := 0
+	for len(b) > 0 {
+		line := b
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			line, b = b[:i], b[i+1:]
+		} else {
+			b = nil
+		}
+		if len(bytes.TrimSpace(line)) > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// UpsertFile streams a CSV, NDJSON or JSON-array file (path "-" = standard input) through the
+// library, which reads it itself in bounded memory; opts.File describes the format.
+func (c *Client) UpsertFile(ctx context.Context, path string, opts UpsertOptions) (*Report, error) {
+	const op = "UpsertFile"
+	fileJSON, err := opts.File.json()
+	if err != nil {
+		return nil, invalidArgument(op, "cannot encode the file options: %v", err)
+	}
+	j, err := c.beginJob(ctx, op, &opts)
+	if err != nil {
+		return nil, err
+	}
+	feedErr := j.feedFile(path, fileJSON)
+	if feedErr != nil {
+		// The file could not be read at all: no row came in, nothing is worth sending.
+		j.cancel()
+	}
+	return j.end(0, feedErr)
+}
+
+// end finishes the job; an input error wins over the report's own error but keeps the report.
+func (j *job) end(consumed int, inputErr error) (*Report, error) {
+	report, err := j.finish(consumed)
+	if inputErr != nil {
+		return report, inputErr
+	}
+	return report, err
+}
