@@ -76,11 +76,12 @@ def test_dataclass_and_typed_dict_rows(client: yespo.Client, emulator: Emulator)
     rows: list[Any] = [
         Person(channels=[{"type": "email", "value": email(1)}], firstName="Dataclass", externalCustomerId="p-1"),
         typed,
+        Person(channels=[{"type": "email", "value": email(3)}], firstName="NoneFields"),  # null values
     ]
     report = client.upsert_contacts(rows, wait=True)
-    assert report.accepted == 2, list(report.failed_rows())
+    assert report.accepted == 3, list(report.failed_rows())
     names = {c["firstName"] for c in emulator.contacts()}
-    assert names == {"Dataclass", "Typed"}
+    assert names == {"Dataclass", "Typed", "NoneFields"}
 
 
 def test_server_rejects_rows(client: yespo.Client, emulator: Emulator, tmp_path: Path) -> None:

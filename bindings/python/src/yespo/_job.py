@@ -45,6 +45,7 @@ class JobRun:
         cancel_event: Optional[threading.Event],
     ) -> None:
         self._job = job
+        self.owner = threading.get_ident()  # the caller's thread, which reads input and reports
         self._progress = progress
         self._interval = max(0.01, progress_interval)
         self._total = total
@@ -184,7 +185,7 @@ class JobRun:
                 continue  # rows after a stop are reported as not fed
             err = ErrorSlot()
             if isinstance(item, bytes):
-                rc = int(lib.yespo_job_feed_ndjson(self._job, item, len(item), err.ref))
+                rc = int(lib.yespo_job_feed_json_array(self._job, item, len(item), err.ref))
             else:
                 _, path, options = item
                 rc = int(lib.yespo_job_feed_file(self._job, path, options, err.ref))

@@ -280,10 +280,11 @@ class UpsertReport:
             err = CancelledError(f"the upsert was cancelled: {self.not_sent} of {self.rows} rows not sent",
                                  E_CANCELLED)
         elif self.invalid:
-            sample = _describe(list(_take(self._rows(ROWS_INVALID), 3)))
+            sample = _describe(list(_take(self._rows(ROWS_INVALID), 3)), self.invalid)
             err = ValidationError(f"{self.invalid} of {self.rows} rows are invalid: {sample}")
         elif self.rejected or self.not_sent:
-            sample = _describe(list(_take(self._rows(ROWS_REJECTED | ROWS_NOT_SENT), 3)))
+            sample = _describe(list(_take(self._rows(ROWS_REJECTED | ROWS_NOT_SENT), 3)),
+                              self.rejected + self.not_sent)
             err = YespoError(
                 f"{self.rejected} rows rejected and {self.not_sent} not sent of {self.rows}: {sample}"
             )
@@ -304,9 +305,9 @@ def _take(it: Iterator[RowOutcome], n: int) -> Iterator[RowOutcome]:
         yield item
 
 
-def _describe(rows: Sequence[RowOutcome]) -> str:
+def _describe(rows: Sequence[RowOutcome], total: int) -> str:
     text = "; ".join(f"row {r.row}: {r.reason or r.outcome}" for r in rows)
-    return text + ("; ..." if rows else "")
+    return text + ("; ..." if total > len(rows) else "")
 
 
 @dataclass(frozen=True)

@@ -273,5 +273,6 @@ else:
         original = emu.config()
         emu.reset()
         yield emu
-        emu.reset()
-        emu.config(**original)
+        if emu.running:  # leave it clean for the next test (a test may have stopped it)
+            emu.reset()
+            emu.config(**original)
