@@ -203,6 +203,7 @@ def test_progress_fits_tqdm(client: yespo.Client) -> None:
     assert last.done and last.rows_done == 9000 == last.total
     assert last.accepted == report.accepted
     assert all(a.rows_done <= b.rows_done for a, b in zip(calls, calls[1:]))
+    assert [p.done for p in calls].count(True) == 1
 
 
 def test_upsert_csv_file(client: yespo.Client, emulator: Emulator, tmp_path: Path) -> None:
