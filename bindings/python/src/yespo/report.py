@@ -14,7 +14,9 @@ from ._ffi import ErrorSlot
 from ._native import lib, take_bytes
 from .errors import (
     E_CANCELLED,
+    E_STATE,
     CancelledError,
+    StateError,
     ValidationError,
     YespoError,
     make_error,
@@ -229,8 +231,10 @@ class UpsertReport:
                 yield RowOutcome(row=row, outcome="notSent", reason=reason)
 
     def _fetch(self, mask: int) -> bytes:
-        if self._handle is None or self._handle.ptr is None:
-            return b""
+        if self._handle is None:
+            return b""  # no core report (nothing was read)
+        if self._handle.ptr is None:
+            raise StateError("the report's rows were freed by close(); its counts remain", E_STATE)
         out = ctypes.c_void_p(None)
         length = ctypes.c_size_t(0)
         err = ErrorSlot()

@@ -24,7 +24,10 @@ import threading
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import IO, Any, Iterator, Optional, Sequence
+from typing import IO, TYPE_CHECKING, Any, Iterator, Optional, Sequence
+
+if TYPE_CHECKING:
+    from .client import Client
 
 API_KEY = "test-key"
 _START_TIMEOUT = 30.0
@@ -166,9 +169,9 @@ class Emulator:
     def __repr__(self) -> str:
         return f"<yespo.testing.Emulator {self.url or 'not started'}>"
 
-    def client(self, **options: Any) -> Any:
+    def client(self, **options: Any) -> "Client":
         """A :class:`yespo.Client` for this emulator (key ``test-key`` unless given)."""
-        from .client import Client
+        from .client import Client  # noqa: F811 - imported late: yespo.testing must load without a client
 
         options.setdefault("api_key", self.api_key)
         options.setdefault("base_url", self.url)

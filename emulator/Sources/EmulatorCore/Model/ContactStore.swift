@@ -111,7 +111,7 @@ public struct ContactStore: Sendable {
         var best: StoredContact?
         for id in ids {
             guard let c = contact(id), ok(c) else { continue }
-            if best == nil || c.updatedAt > best!.updatedAt { best = c }
+            if c.updatedAt > (best?.updatedAt ?? 0) { best = c }
         }
         return best
     }
