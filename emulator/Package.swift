@@ -24,7 +24,11 @@ let package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         .executableTarget(name: "yespo-emulator", dependencies: ["EmulatorCore"]),
-        .testTarget(name: "EmulatorTests", dependencies: ["EmulatorCore"]),
+        .testTarget(name: "EmulatorTests", dependencies: [
+            "EmulatorCore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import _thread
 import threading
-import time
 from typing import Any, Iterator
 
 import pytest
@@ -54,13 +53,10 @@ def test_cancel_from_another_thread(slow_emulator: Emulator) -> None:
     timer.start()
     try:
         with _slow_client(slow_emulator) as client:
-            started = time.monotonic()
             report = client.upsert_contacts(contacts(20_000), cancel=stop)
-            elapsed = time.monotonic() - started
     finally:
         timer.cancel()
     _check_cancelled(report, 20_000)
-    assert elapsed < 15  # not the ~6 s a full run would take twice over; generous on a busy box
 
 
 def test_ctrl_c_cancels_and_reports(slow_emulator: Emulator) -> None:
@@ -86,18 +82,16 @@ def test_exception_in_progress_callback_cancels(slow_emulator: Emulator) -> None
     assert report.complete and report.not_sent > 0
 
 
-def test_closing_the_client_during_an_upsert_from_another_thread(slow_emulator: Emulator) -> None:
+def test_closing_the_client_during_an_upsert_cancels_it_cleanly(slow_emulator: Emulator) -> None:
     client = _slow_client(slow_emulator)
-    threading.Timer(0.5, client.close).start()
-    outcome: Any
-    try:
-        outcome = client.upsert_contacts(contacts(20_000))
-    except yespo.YespoError as exc:
-        outcome = exc
-    report = outcome if isinstance(outcome, yespo.UpsertReport) else outcome.report
-    if report is not None:
-        assert report.complete
+    closer = threading.Timer(0.5, client.close)
+    closer.start()
+    report = client.upsert_contacts(contacts(20_000))
+    closer.join()
+    _check_cancelled(report, 20_000)
     assert client.closed
+    with pytest.raises(yespo.StateError):
+        client.upsert_contacts([contact(1)])
 
 
 def test_rows_never_fed_are_reported_not_sent(slow_emulator: Emulator) -> None:

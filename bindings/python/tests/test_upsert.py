@@ -76,11 +76,12 @@ def test_dataclass_and_typed_dict_rows(client: yespo.Client, emulator: Emulator)
     rows: list[Any] = [
         Person(channels=[{"type": "email", "value": email(1)}], firstName="Dataclass", externalCustomerId="p-1"),
         typed,
+        Person(channels=[{"type": "email", "value": email(3)}], firstName="NoneFields"),  # null values
     ]
     report = client.upsert_contacts(rows, wait=True)
-    assert report.accepted == 2, list(report.failed_rows())
+    assert report.accepted == 3, list(report.failed_rows())
     names = {c["firstName"] for c in emulator.contacts()}
-    assert names == {"Dataclass", "Typed"}
+    assert names == {"Dataclass", "Typed", "NoneFields"}
 
 
 def test_server_rejects_rows(client: yespo.Client, emulator: Emulator, tmp_path: Path) -> None:
@@ -202,6 +203,7 @@ def test_progress_fits_tqdm(client: yespo.Client) -> None:
     assert last.done and last.rows_done == 9000 == last.total
     assert last.accepted == report.accepted
     assert all(a.rows_done <= b.rows_done for a, b in zip(calls, calls[1:]))
+    assert [p.done for p in calls].count(True) == 1
 
 
 def test_upsert_csv_file(client: yespo.Client, emulator: Emulator, tmp_path: Path) -> None:
@@ -229,3 +231,18 @@ def test_upsert_ndjson_file(client: yespo.Client, tmp_path: Path) -> None:
         client.upsert_file(tmp_path / "missing.csv")
     with pytest.raises(yespo.ValidationError, match="format"):
         client.upsert_file(path, format="xml")
+
+
+def test_report_rows_api(client: yespo.Client) -> None:
+    report = client.upsert_contacts([contact(1), {"channels": []}])
+    assert [r.outcome for r in report.rows_with()] == ["accepted", "invalid"]
+    assert [r.row for r in report.rows_with("invalid", "rejected")] == [2]
+    with pytest.raises(yespo.ValidationError, match="unknown outcome kind"):
+        list(report.rows_with("lost"))
+    summary = report.summary()
+    assert summary["rows"] == 2 and summary["complete"] is True
+    report.close()
+    report.close()  # idempotent
+    with pytest.raises(yespo.StateError, match="close"):
+        list(report.rows_with())
+    assert report.accepted == 1

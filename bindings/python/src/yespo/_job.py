@@ -45,6 +45,7 @@ class JobRun:
         cancel_event: Optional[threading.Event],
     ) -> None:
         self._job = job
+        self.owner = threading.get_ident()  # the caller's thread, which reads input and reports
         self._progress = progress
         self._interval = max(0.01, progress_interval)
         self._total = total
@@ -148,7 +149,10 @@ class JobRun:
             text = call_out_string(lib.yespo_job_progress, self._job, context="reading progress")
         except YespoError:
             return  # the job is already gone: the final report says everything
-        self._progress(Progress.from_json(orjson.loads(text), self._total, self.cancel))
+        snapshot = orjson.loads(text)
+        if snapshot.get("done"):
+            return  # the job ended: the final call (from the report) is the one with done=True
+        self._progress(Progress.from_json(snapshot, self._total, self.cancel))
 
     def final_progress(self, report: UpsertReport) -> None:
         """The last call, with done=True; the counts are the report's (final by definition; the
@@ -184,7 +188,7 @@ class JobRun:
                 continue  # rows after a stop are reported as not fed
             err = ErrorSlot()
             if isinstance(item, bytes):
-                rc = int(lib.yespo_job_feed_ndjson(self._job, item, len(item), err.ref))
+                rc = int(lib.yespo_job_feed_json_array(self._job, item, len(item), err.ref))
             else:
                 _, path, options = item
                 rc = int(lib.yespo_job_feed_file(self._job, path, options, err.ref))

@@ -14,7 +14,9 @@ from ._ffi import ErrorSlot
 from ._native import lib, take_bytes
 from .errors import (
     E_CANCELLED,
+    E_STATE,
     CancelledError,
+    StateError,
     ValidationError,
     YespoError,
     make_error,
@@ -229,8 +231,10 @@ class UpsertReport:
                 yield RowOutcome(row=row, outcome="notSent", reason=reason)
 
     def _fetch(self, mask: int) -> bytes:
-        if self._handle is None or self._handle.ptr is None:
-            return b""
+        if self._handle is None:
+            return b""  # no core report (nothing was read)
+        if self._handle.ptr is None:
+            raise StateError("the report's rows were freed by close(); its counts remain", E_STATE)
         out = ctypes.c_void_p(None)
         length = ctypes.c_size_t(0)
         err = ErrorSlot()
@@ -280,10 +284,11 @@ class UpsertReport:
             err = CancelledError(f"the upsert was cancelled: {self.not_sent} of {self.rows} rows not sent",
                                  E_CANCELLED)
         elif self.invalid:
-            sample = _describe(list(_take(self._rows(ROWS_INVALID), 3)))
+            sample = _describe(list(_take(self._rows(ROWS_INVALID), 3)), self.invalid)
             err = ValidationError(f"{self.invalid} of {self.rows} rows are invalid: {sample}")
         elif self.rejected or self.not_sent:
-            sample = _describe(list(_take(self._rows(ROWS_REJECTED | ROWS_NOT_SENT), 3)))
+            sample = _describe(list(_take(self._rows(ROWS_REJECTED | ROWS_NOT_SENT), 3)),
+                              self.rejected + self.not_sent)
             err = YespoError(
                 f"{self.rejected} rows rejected and {self.not_sent} not sent of {self.rows}: {sample}"
             )
@@ -304,9 +309,9 @@ def _take(it: Iterator[RowOutcome], n: int) -> Iterator[RowOutcome]:
         yield item
 
 
-def _describe(rows: Sequence[RowOutcome]) -> str:
+def _describe(rows: Sequence[RowOutcome], total: int) -> str:
     text = "; ".join(f"row {r.row}: {r.reason or r.outcome}" for r in rows)
-    return text + ("; ..." if rows else "")
+    return text + ("; ..." if total > len(rows) else "")
 
 
 @dataclass(frozen=True)

@@ -89,8 +89,28 @@ enum RawHTTPClient {
             headers[l[..<c].lowercased()] = l[l.index(after: c)...].trimmingCharacters(in: .whitespaces)
         }
         let body = Array(data[(end + 4)...])
+        if headers["transfer-encoding"]?.lowercased() == "chunked" {
+            guard let decoded = dechunk(body) else { return nil }
+            return .response(status: status, headers: headers, body: decoded)
+        }
         guard let len = headers["content-length"].flatMap(Int.init) else { return nil }
         guard body.count >= len else { return nil }
         return .response(status: status, headers: headers, body: Array(body.prefix(len)))
+    }
+
+    /// The body of a chunked response, or nil while the last chunk has not arrived.
+    static func dechunk(_ b: [UInt8]) -> [UInt8]? {
+        var out: [UInt8] = []
+        var i = 0
+        while i + 1 < b.count {
+            guard let lineEnd = (i..<(b.count - 1)).first(where: { b[$0] == 13 && b[$0 + 1] == 10 }),
+                  let size = Int(String(decoding: b[i..<lineEnd], as: UTF8.self), radix: 16) else { return nil }
+            i = lineEnd + 2
+            if size == 0 { return out }
+            guard i + size + 2 <= b.count else { return nil }
+            out.append(contentsOf: b[i..<i + size])
+            i += size + 2
+        }
+        return nil
     }
 }
