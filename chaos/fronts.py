@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 from invariants import RunResult
 from plan import RunPlan, contact_for
@@ -100,10 +100,10 @@ class PythonFront(Front):
 
 class GoFront(Front):
     name = "go"
-    binary: Path = Path()
+    binary: Optional[Path] = None
 
     def command(self, plan, emu, inp, work, key):
-        if not self.binary.exists():
+        if self.binary is None:
             self.binary = work / "go-driver"
             subprocess.run(["go", "build", "-o", str(self.binary), "."], cwd=DRIVERS / "go_driver",
                            env=dict(os.environ, GOPROXY="off", GOFLAGS="-mod=mod"), check=True)
