@@ -119,7 +119,16 @@ struct SingleCallTests {
                 #expect(error.httpStatus == 401)
                 #expect(!error.message.contains("secret-wrong-key"))
             }
-            let client = try jobClient(emu)
+            let client = try jobClient(emu) { $0.maxRetries = 1 }
+            _ = try emu.adminText("POST", "/faults", body: #"{"seed":1,"rules":[{"path":"/api/v1/contact/*","count":2,"action":"status","status":429},{"path":"/api/v1/contact/*","count":2,"action":"status","status":500}]}"#)
+            #expect(code { _ = try client.getContact(id: 5) } == .rateLimited)
+            do {
+                _ = try client.getContact(id: 5)
+                Issue.record("a 500 succeeded")
+            } catch let error as YespoError {
+                #expect(error.code == .http && error.httpStatus == 500)
+                #expect(error.message.hasPrefix("GET /contact/5: HTTP 500"))
+            }
             #expect(code { _ = try client.addContact("{not json") } == .invalidArgument)
             #expect(code { _ = try client.addContact("[1]") } == .invalidArgument)
             #expect(code { _ = try client.uploadContacts(#"{"dedupeOn":"email"}"#) } == .invalidArgument)
