@@ -203,6 +203,7 @@ def test_progress_fits_tqdm(client: yespo.Client) -> None:
     assert last.done and last.rows_done == 9000 == last.total
     assert last.accepted == report.accepted
     assert all(a.rows_done <= b.rows_done for a, b in zip(calls, calls[1:]))
+    assert [p.done for p in calls].count(True) == 1
 
 
 def test_upsert_csv_file(client: yespo.Client, emulator: Emulator, tmp_path: Path) -> None:
@@ -242,6 +243,6 @@ def test_report_rows_api(client: yespo.Client) -> None:
     assert summary["rows"] == 2 and summary["complete"] is True
     report.close()
     report.close()  # idempotent
-    with pytest.raises(yespo.StateError, match="close"):
+    with pytest.raises(yespo.StateError, match=r"close\(\) was called"):
         list(report.rows_with())
     assert report.accepted == 1

@@ -102,9 +102,15 @@ class Emulator:
     def start(self) -> "Emulator":
         if self._proc is not None:
             return self
+        if not os.access(self.binary, os.X_OK):
+            raise FileNotFoundError(f"yespo-emulator is not an executable file: {self.binary}")
         self._stderr = tempfile.TemporaryFile()
-        self._proc = subprocess.Popen(self.args, stdout=subprocess.PIPE, stderr=self._stderr,
-                                      stdin=subprocess.DEVNULL)
+        try:
+            self._proc = subprocess.Popen(self.args, stdout=subprocess.PIPE, stderr=self._stderr,
+                                          stdin=subprocess.DEVNULL)
+        except BaseException:
+            self.stop()
+            raise
         line = self._first_line()
         if not line.startswith("listening "):
             self.stop()
