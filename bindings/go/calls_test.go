@@ -156,6 +156,16 @@ func TestImportsAndSegments(t *testing.T) {
 	if err != nil || status.Status != yespo.ImportFinished || len(status.Mapping) != 30 {
 		t.Fatalf("WaitForImport: %+v %v", status, err)
 	}
+	// A wait longer than the ctx allows ends with the ctx's deadline.
+	pending, err := client.UpsertContacts(ctx, contacts(3), yespo.UpsertOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	short, cancel := context.WithTimeout(ctx, 60*time.Millisecond)
+	defer cancel()
+	if _, err := client.WaitForImport(short, *pending.Chunks[0].AsyncSessionID); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("WaitForImport past the deadline: %v", err)
+	}
 	if _, err := client.ImportStatus(ctx, "00000000-0000-0000-0000-000000000000"); !errors.Is(err, yespo.ErrNotFound) {
 		t.Fatalf("unknown session: %v", err)
 	}

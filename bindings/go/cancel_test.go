@@ -3,6 +3,8 @@ package yespo_test
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -85,6 +87,9 @@ func TestDeadlineStopsJobAndSingleCall(t *testing.T) {
 	report, err := client.UpsertStream(ctx, ch, yespo.UpsertOptions{})
 	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, yespo.ErrTimeout) {
 		t.Fatalf("err = %v, want DeadlineExceeded", err)
+	}
+	if report == nil {
+		t.Fatal("no report after the deadline")
 	}
 	checkAddsUp(t, report)
 	if !report.Cancelled {
@@ -246,5 +251,42 @@ func TestCloseCancelsAndRefuses(t *testing.T) {
 	}
 	if err := client.Close(); err != nil {
 		t.Fatal("second Close:", err)
+	}
+}
+
+func TestCancelWhileWaitingForInputAndWhileReadingAFile(t *testing.T) {
+	checkNoGoroutineLeak(t)
+	emu := startEmulator(t)
+	slowBulk(emu)
+	client := newClient(t, emu, yespo.WithChunkSize(100), yespo.WithConcurrency(1))
+
+	// A producer that never sends: the upsert must return when ctx ends.
+	idle := make(chan yespo.Contact)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	report, err := client.UpsertStream(ctx, idle, yespo.UpsertOptions{})
+	if !errors.Is(err, context.Canceled) || report == nil || !report.Cancelled || report.Total != 0 {
+		t.Fatalf("idle stream: %v, %+v", err, report)
+	}
+
+	// A file read by the library itself is cancelled the same way.
+	var csv strings.Builder
+	csv.WriteString("Email\n")
+	for i := 1; i <= 5000; i++ {
+		csv.WriteString(contact(i).Channels[0].Value + "\n")
+	}
+	path := filepath.Join(t.TempDir(), "big.csv")
+	if err := os.WriteFile(path, []byte(csv.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	deadline, cancel2 := context.WithTimeout(context.Background(), 400*time.Millisecond)
+	defer cancel2()
+	report, err = client.UpsertFile(deadline, path, yespo.UpsertOptions{})
+	if !errors.Is(err, context.DeadlineExceeded) || report == nil || !report.Cancelled {
+		t.Fatalf("file: %v, %+v", err, report)
+	}
+	checkAddsUp(t, report)
+	if report.NotSent == 0 || report.Accepted+report.NotSent+report.Invalid != report.Total {
+		t.Fatalf("file report: %+v", report)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Sentinel errors, one per kind of failure; test with errors.Is.
@@ -87,7 +88,7 @@ func (e *APIError) Error() string {
 	if text == "" {
 		text = C.GoString(C.yespo_strerror(C.int(e.Code)))
 	}
-	if e.Status != 0 {
+	if e.Status != 0 && !strings.Contains(text, fmt.Sprintf("HTTP %d", e.Status)) {
 		return fmt.Sprintf("yespo: %s: %s (HTTP %d)", e.Op, text, e.Status)
 	}
 	return fmt.Sprintf("yespo: %s: %s", e.Op, text)

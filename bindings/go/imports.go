@@ -10,6 +10,7 @@ import "C"
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -56,6 +57,15 @@ func (c *Client) WaitForImport(ctx context.Context, asyncSessionID string) (*Imp
 			return C.yespo_import_wait(h, p, C.int64_t(timeoutMs), out, cerr)
 		})
 	})
+	if timeoutMs > 0 && errors.Is(err, ErrTimeout) {
+		// The library gave up at the ctx deadline it was given (its clock may run a few ms
+		// ahead of ctx's): report it as the ctx's.
+		select {
+		case <-ctx.Done():
+			return nil, contextError(op, ctx)
+		case <-time.After(time.Second):
+		}
+	}
 	return decodeStatus(op, text, err)
 }
 

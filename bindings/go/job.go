@@ -133,6 +133,10 @@ func (j *job) cancel() { C.yespo_job_cancel(j.handle) }
 // finish ends the input, waits for every outcome and releases the job. consumed is how many
 // contacts were taken from the caller's input, for Report.Unfed.
 func (j *job) finish(consumed int) (*Report, error) {
+	if j.ctx.Err() != nil {
+		// Do not leave it to the watcher's timing: a job whose ctx ended reports cancelled.
+		j.cancel()
+	}
 	var reportHandle *C.yespo_report
 	var cerr *C.yespo_error
 	rc := C.yespo_job_finish(j.handle, &reportHandle, &cerr)

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -189,13 +190,63 @@ func TestCrossBindingScenarios(t *testing.T) {
 			results[sc.name] = result
 		})
 	}
+	if t.Failed() {
+		return
+	}
+	b, err := json.MarshalIndent(results, "", " ")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if path := os.Getenv("YESPO_SCENARIO_OUT"); path != "" {
-		b, err := json.MarshalIndent(results, "", "  ")
-		if err != nil {
-			t.Fatal(err)
-		}
 		if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
 			t.Fatal(err)
+		}
+	}
+	if path := os.Getenv("YESPO_SCENARIO_COMPARE"); path != "" {
+		compareScenarioFiles(t, b, path)
+	}
+}
+
+// compareScenarioFiles checks our results against another binding's file: equal as JSON values.
+func compareScenarioFiles(t *testing.T, ours []byte, path string) {
+	theirsText, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("YESPO_SCENARIO_COMPARE: %v", err)
+	}
+	var a, b map[string]any
+	if err := json.Unmarshal(ours, &a); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(theirsText, &b); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	for name := range b {
+		if _, ok := a[name]; !ok {
+			t.Errorf("scenario %q is in %s but not in the Go results", name, path)
+		}
+	}
+	for name, mine := range a {
+		theirs, ok := b[name]
+		if !ok {
+			t.Errorf("scenario %q missing from %s", name, path)
+			continue
+		}
+		if reflect.DeepEqual(mine, theirs) {
+			continue
+		}
+		m, _ := mine.(map[string]any)
+		o, _ := theirs.(map[string]any)
+		for key := range o {
+			if _, ok := m[key]; !ok {
+				t.Errorf("scenario %q: key %q only in %s", name, key, path)
+			}
+		}
+		for key, v := range m {
+			if !reflect.DeepEqual(v, o[key]) {
+				vt, _ := json.Marshal(v)
+				ot, _ := json.Marshal(o[key])
+				t.Errorf("scenario %q, %q differs:\n go:    %.600s\n other: %.600s", name, key, vt, ot)
+			}
 		}
 	}
 }

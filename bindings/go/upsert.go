@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"time"
 )
@@ -199,6 +200,46 @@ func (c *Client) UpsertStream(ctx context.Context, contacts <-chan Contact, opts
 	}
 	if !stopped && feedErr == nil {
 		_, feedErr = batch.flush(j)
+	}
+	return j.end(consumed, feedErr)
+}
+
+// UpsertFunc is UpsertContacts over an iterator: next returns the next contact and true, or
+// false at the end. An error from next stops reading; the contacts already handed over are still
+// sent, and the report comes back together with that error.
+func (c *Client) UpsertFunc(ctx context.Context, next func() (Contact, bool, error), opts UpsertOptions) (*Report, error) {
+	const op = "UpsertFunc"
+	j, err := c.beginJob(ctx, op, &opts)
+	if err != nil {
+		return nil, err
+	}
+	batch := newBatch(opts.BatchSize)
+	consumed := 0
+	var feedErr, sourceErr error
+	stopped := false
+	for !stopped && feedErr == nil && ctx.Err() == nil {
+		contact, ok, err := next()
+		if err != nil {
+			sourceErr = fmt.Errorf("yespo: %s: the input failed after %d contacts: %w", op, consumed, err)
+			break
+		}
+		if !ok {
+			break
+		}
+		consumed++
+		if err := batch.add(&contact); err != nil {
+			feedErr = invalidArgument(op, "contact %d cannot be encoded: %v", consumed, err)
+			break
+		}
+		if batch.full() {
+			stopped, feedErr = batch.flush(j)
+		}
+	}
+	if !stopped && feedErr == nil {
+		_, feedErr = batch.flush(j)
+	}
+	if sourceErr != nil {
+		feedErr = sourceErr
 	}
 	return j.end(consumed, feedErr)
 }

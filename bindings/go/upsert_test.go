@@ -192,6 +192,40 @@ func TestUpsertStreamFromChannel(t *testing.T) {
 	}
 }
 
+func TestUpsertFuncIterator(t *testing.T) {
+	emu := startEmulator(t)
+	client := newClient(t, emu)
+	i := 0
+	report, err := client.UpsertFunc(context.Background(), func() (yespo.Contact, bool, error) {
+		if i == 1234 {
+			return yespo.Contact{}, false, nil
+		}
+		i++
+		return contact(i), true, nil
+	}, yespo.UpsertOptions{BatchSize: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkAddsUp(t, report)
+	if report.Accepted != 1234 {
+		t.Fatalf("accepted %d", report.Accepted)
+	}
+
+	// A failing source: what was read is still sent, and the source's error comes back.
+	boom := errors.New("source broke")
+	i = 0
+	report, err = client.UpsertFunc(context.Background(), func() (yespo.Contact, bool, error) {
+		if i == 250 {
+			return yespo.Contact{}, false, boom
+		}
+		i++
+		return contact(i), true, nil
+	}, yespo.UpsertOptions{BatchSize: 100})
+	if !errors.Is(err, boom) || report == nil || report.Accepted != 250 {
+		t.Fatalf("failing source: %v, %+v", err, report)
+	}
+}
+
 func TestUpsertNDJSONAndFile(t *testing.T) {
 	emu := startEmulator(t)
 	client := newClient(t, emu)

@@ -37,6 +37,23 @@ static void on_progress(const char *progress_json, void *userdata) {
     json_decref(doc);
 }
 
+typedef struct log_seen {
+    pthread_mutex_t lock;
+    int lines;
+    int bad_level;
+    int leaked_key; /* a line contained the API key */
+    const char *key;
+} log_seen;
+
+static void on_log(int level, const char *message, void *userdata) {
+    log_seen *seen = userdata;
+    pthread_mutex_lock(&seen->lock);
+    seen->lines++;
+    if (level < YESPO_LOG_ERROR || level > YESPO_LOG_DEBUG) seen->bad_level = 1;
+    if (strstr(message, seen->key) != NULL) seen->leaked_key = 1;
+    pthread_mutex_unlock(&seen->lock);
+}
+
 static json_t *report_summary(yespo_report *report) {
     char *text = NULL;
     yespo_error *err = NULL;
@@ -44,14 +61,15 @@ static json_t *report_summary(yespo_report *report) {
     return take_json(text, "report json");
 }
 
-/* Counts must add up, whatever the input. */
-static void check_complete(const json_t *summary, long long rows) {
+/* Counts must add up, whatever the input; "fatal" is null or names the expected code. */
+static void check_complete(const json_t *summary, long long rows, int fatal_code) {
     long long sum = json_int(summary, "accepted") + json_int(summary, "rejected") + json_int(summary, "invalid") +
                     json_int(summary, "duplicates") + json_int(summary, "notSent");
     CHECK_MSG(json_int(summary, "rows") == rows, "rows %lld, expected %lld", json_int(summary, "rows"), rows);
     CHECK_MSG(sum == rows, "outcomes add up to %lld, expected %lld", sum, rows);
     CHECK(json_is_true(json_object_get(summary, "complete")));
-    CHECK(json_is_null(json_object_get(summary, "fatal")));
+    if (fatal_code == 0) CHECK_MSG(json_is_null(json_object_get(summary, "fatal")), "unexpected fatal error in the report");
+    else CHECK(json_int(json_object_get(summary, "fatal"), "code") == fatal_code);
 }
 
 static void flush_imports(void) {
@@ -112,7 +130,7 @@ static char *ndjson_job(yespo_client *client) {
     yespo_job_free(job);
 
     summary = report_summary(report);
-    check_complete(summary, NDJSON_ROWS);
+    check_complete(summary, NDJSON_ROWS, 0);
     CHECK_MSG(json_int(summary, "accepted") == NDJSON_ACCEPTED, "accepted %lld", json_int(summary, "accepted"));
     CHECK(json_int(summary, "invalid") == 2);
     CHECK(json_int(summary, "duplicates") == 1);
@@ -187,7 +205,7 @@ static void json_array_job(yespo_client *client) {
     CHECK_OK(yespo_job_finish(job, &report, &err), err);
     yespo_job_free(job);
     summary = report_summary(report);
-    check_complete(summary, 300);
+    check_complete(summary, 300, 0);
     CHECK(json_int(summary, "accepted") == 300);
     json_decref(summary);
     yespo_report_free(report);
@@ -218,7 +236,7 @@ static void csv_file_job(yespo_client *client) {
     yespo_job_free(job);
     remove_temp_file(path);
     summary = report_summary(report);
-    check_complete(summary, 150);
+    check_complete(summary, 150, 0);
     CHECK(json_int(summary, "accepted") == 150);
     json_decref(summary);
     yespo_report_free(report);
@@ -238,6 +256,101 @@ static void csv_file_job(yespo_client *client) {
     }
     contact = admin_json(&emu, "GET", "/_emulator/summary", NULL);
     CHECK(json_int(contact, "contacts") == NDJSON_ACCEPTED + 300 + 150);
+    json_decref(contact);
+}
+
+typedef struct cancel_from_callback {
+    yespo_job *job;
+    int cancel_rc;
+    int calls;
+} cancel_from_callback;
+
+/* Cancels the job from the engine thread, as the header allows, once the first chunk is done. */
+static void cancel_on_progress(const char *progress_json, void *userdata) {
+    cancel_from_callback *c = userdata;
+    json_t *p = json_loads(progress_json, 0, NULL);
+    if (p != NULL && json_integer_value(json_object_get(p, "chunksDone")) >= 1 && c->calls++ == 0)
+        c->cancel_rc = yespo_job_cancel(c->job);
+    json_decref(p);
+}
+
+/* A slow server and a job cancelled from its own progress callback: no deadlock, and the rows
+ * not sent are reported "notSent" — every row still has exactly one outcome. */
+static void cancelled_job(yespo_client *client) {
+    yespo_error *err = NULL;
+    yespo_report *report = NULL;
+    cancel_from_callback state;
+    char *buf = malloc(2000 * 100), *rows = NULL;
+    size_t len = 0, rows_len = 0;
+    json_t *summary;
+    int i, rc;
+
+    CHECK(buf != NULL);
+    for (i = 0; i < 2000; i++)
+        len += (size_t)sprintf(buf + len, "{\"channels\":[{\"type\":\"email\",\"value\":\"slow%d@example.com\"}]}\n", i);
+    json_decref(admin_json(&emu, "POST", "/_emulator/config", "{\"latencyMs\":150}"));
+    memset(&state, 0, sizeof state);
+    state.cancel_rc = 1;
+    CHECK_OK(yespo_client_set_option(client, YESPO_OPT_CHUNK_SIZE, 100, &err), err);
+    CHECK_OK(yespo_client_set_option(client, YESPO_OPT_CONCURRENCY, 1, &err), err);
+    CHECK_OK(yespo_upsert_begin(client, NULL, &state.job, &err), err);
+    CHECK_OK(yespo_job_set_progress_callback(state.job, cancel_on_progress, 10, &state, &err), err);
+    rc = yespo_job_feed_ndjson(state.job, buf, len, &err);
+    CHECK_MSG(rc == YESPO_OK || rc == YESPO_E_CANCELLED, "feed -> %d", rc);
+    yespo_error_free(err);
+    err = NULL;
+    CHECK_OK(yespo_job_finish(state.job, &report, &err), err);
+    CHECK(state.cancel_rc == YESPO_OK);
+    summary = report_summary(report);
+    CHECK(json_is_true(json_object_get(summary, "cancelled")));
+    /* stopped early: rows were read and some sent, not all 2000 accepted */
+    CHECK(json_int(summary, "rows") > 0 && json_int(summary, "rows") <= 2000);
+    CHECK(json_int(summary, "accepted") >= 100 && json_int(summary, "accepted") < 2000);
+    check_complete(summary, json_int(summary, "rows"), YESPO_E_CANCELLED);
+    /* the rows listed as notSent are exactly as many as the summary says */
+    CHECK_OK(yespo_report_rows(report, YESPO_ROWS_NOT_SENT, &rows, &rows_len, &err), err);
+    {
+        long long lines = 0;
+        const char *p;
+        for (p = rows; *p; p++) lines += (*p == '\n');
+        CHECK_MSG(lines == json_int(summary, "notSent"), "%lld notSent lines, summary says %lld", lines, json_int(summary, "notSent"));
+    }
+    json_decref(summary);
+    yespo_free(rows);
+    yespo_report_free(report);
+    yespo_job_free(state.job);
+    free(buf);
+    json_decref(admin_json(&emu, "POST", "/_emulator/config", "{\"latencyMs\":0}"));
+    CHECK_OK(yespo_client_set_option(client, YESPO_OPT_CONCURRENCY, 8, &err), err);
+}
+
+/* POST /contacts/upload with a link to a CSV this test serves on loopback: the import finishes
+ * and the emulator holds the file's contacts, made by a "fileImport". */
+static void upload_from_link(yespo_client *client) {
+    yespo_error *err = NULL;
+    char request[256], *out = NULL, *session;
+    int port;
+    json_t *doc, *contact;
+    file_server *files = file_server_start("First name,Last name,Email\nUp,One,up1@example.com\nUp,Two,up2@example.com\n", &port);
+
+    snprintf(request, sizeof request, "{\"link\":\"http://127.0.0.1:%d/contacts.csv\",\"dedupeOn\":\"email\"}", port);
+    CHECK_OK(yespo_contacts_upload(client, request, &out, &err), err);
+    doc = take_json(out, "upload");
+    CHECK(json_is_string(json_object_get(doc, "asyncSessionId")));
+    session = strdup(json_string_value(json_object_get(doc, "asyncSessionId")));
+    json_decref(doc);
+    CHECK_OK(yespo_import_wait(client, session, 10000, &out, &err), err);
+    doc = take_json(out, "upload import");
+    CHECK_MSG(strcmp(json_string_value(json_object_get(doc, "status")), "FINISHED") == 0, "upload import: %s",
+              json_string_value(json_object_get(doc, "status")));
+    CHECK(json_array_size(json_object_get(doc, "mapping")) == 2);
+    json_decref(doc);
+    free(session);
+    CHECK(file_server_stop(files) == 1);
+    contact = admin_contact_by_email(&emu, "up2@example.com");
+    CHECK(contact != NULL);
+    CHECK(strcmp(json_string_value(json_object_get(contact, "source")), "fileImport") == 0);
+    CHECK(strcmp(json_string_value(json_object_get(contact, "lastName")), "Two") == 0);
     json_decref(contact);
 }
 
@@ -345,24 +458,7 @@ static void single_calls(yespo_client *client, const char *session) {
     yespo_error_free(err);
     err = NULL;
 
-    /* The emulator may not fetch links: then the server's own status and message come back. */
-    {
-        int rc = yespo_contacts_upload(client, "{\"link\":\"https://files.example.com/contacts.csv\",\"dedupeOn\":\"email\"}", &out, &err);
-        json_t *stats = admin_json(&emu, "GET", "/_emulator/stats", NULL);
-        CHECK(json_int(json_object_get(stats, "byRoute"), "POST /api/v1/contacts/upload") == 1);
-        json_decref(stats);
-        if (rc == YESPO_OK) {
-            doc = take_json(out, "upload");
-            CHECK(json_is_string(json_object_get(doc, "asyncSessionId")));
-            json_decref(doc);
-        } else {
-            CHECK_MSG(rc == YESPO_E_HTTP && yespo_error_http_status(err) >= 400 && out == NULL,
-                      "upload -> %d (HTTP %d): %s", rc, yespo_error_http_status(err), yespo_error_message(err));
-            CHECK(strstr(yespo_error_message(err), "upload") != NULL);
-            yespo_error_free(err);
-            err = NULL;
-        }
-    }
+    upload_from_link(client);
 
     CHECK_OK(yespo_client_stats(client, &out, &err), err);
     doc = take_json(out, "stats");
@@ -376,13 +472,60 @@ static void wrong_key(void) {
     yespo_client *client = NULL;
     yespo_error *err = NULL;
     char *out = NULL;
+    log_seen seen;
+    int lines_before;
+
+    memset(&seen, 0, sizeof seen);
+    pthread_mutex_init(&seen.lock, NULL);
+    seen.key = "wrong-secret-key";
     CHECK_OK(yespo_client_new("wrong-secret-key", &client, &err), err);
     CHECK_OK(yespo_client_set_option_str(client, YESPO_OPT_BASE_URL, emu.base_url, &err), err);
+    CHECK_OK(yespo_client_set_log_callback(client, on_log, YESPO_LOG_DEBUG, &seen, &err), err);
     CHECK(yespo_contact_get(client, 1, &out, &err) == YESPO_E_AUTH);
     CHECK(yespo_error_http_status(err) == 401);
     CHECK(strstr(yespo_error_message(err), "wrong-secret-key") == NULL);
     yespo_error_free(err);
+    err = NULL;
+    /* a bulk job stopped by 401 still reports, with "fatal" saying why */
+    {
+        yespo_job *job = NULL;
+        yespo_report *report = NULL;
+        json_t *summary;
+        static const char row[] = "{\"channels\":[{\"type\":\"email\",\"value\":\"k@example.com\"}]}";
+        CHECK_OK(yespo_upsert_begin(client, NULL, &job, &err), err);
+        {
+            int rc = yespo_job_feed_ndjson(job, row, sizeof row - 1, &err);
+            CHECK(rc == YESPO_OK || rc == YESPO_E_CANCELLED);
+            yespo_error_free(err);
+            err = NULL;
+        }
+        CHECK_OK(yespo_job_finish(job, &report, &err), err);
+        summary = report_summary(report);
+        CHECK(json_is_object(json_object_get(summary, "fatal")));
+        CHECK(json_int(json_object_get(summary, "fatal"), "code") == YESPO_E_AUTH);
+        CHECK(json_int(summary, "notSent") + json_int(summary, "rejected") == 1);
+        {
+            char *text = NULL;
+            CHECK_OK(yespo_report_json(report, &text, &err), err);
+            CHECK(strstr(text, "wrong-secret-key") == NULL);
+            yespo_free(text);
+        }
+        json_decref(summary);
+        yespo_report_free(report);
+        yespo_job_free(job);
+    }
+    pthread_mutex_lock(&seen.lock);
+    CHECK_MSG(seen.lines >= 2, "log lines: %d", seen.lines);
+    CHECK(!seen.bad_level && !seen.leaked_key);
+    lines_before = seen.lines;
+    pthread_mutex_unlock(&seen.lock);
+    /* removed: no more lines */
+    CHECK_OK(yespo_client_set_log_callback(client, NULL, 0, NULL, &err), err);
+    CHECK(yespo_contact_get(client, 1, &out, &err) == YESPO_E_AUTH);
+    yespo_error_free(err);
     yespo_client_free(client);
+    CHECK(seen.lines == lines_before);
+    pthread_mutex_destroy(&seen.lock);
 }
 
 int main(void) {
@@ -401,6 +544,7 @@ int main(void) {
     json_array_job(client);
     csv_file_job(client);
     single_calls(client, session);
+    cancelled_job(client);
     free(session);
     yespo_client_free(client);
     wrong_key();

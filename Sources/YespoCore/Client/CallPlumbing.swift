@@ -26,10 +26,8 @@ extension YespoClient {
 
     /// Server text should never hold the key, but a message must not show it even if it does.
     func redacted(_ error: YespoError) -> YespoError {
-        let key = settings.apiKey
-        guard key.utf8.count >= 4, error.message.contains(key) else { return error }
         var e = error
-        e.message = replacingAll(e.message, key, with: "[redacted]")
+        e.message = redactingSecret(e.message, settings.apiKey)
         return e
     }
 
@@ -67,10 +65,12 @@ func queryString(_ pairs: [(String, String)]) -> String {
     return "?" + pairs.map { "\($0.0)=\(percentEncodedPathSegment($0.1))" }.joined(separator: "&")
 }
 
-/// `text` with every occurrence of `target` replaced (byte-wise, UTF-8).
-private func replacingAll(_ text: String, _ target: String, with replacement: String) -> String {
-    let hay = Array(text.utf8), needle = Array(target.utf8)
-    guard !needle.isEmpty, hay.count >= needle.count else { return text }
+/// `text` with every occurrence of `secret` (the API key) replaced by "[redacted]". Server text
+/// should never echo the key, but no message of ours may show it even if it does.
+func redactingSecret(_ text: String, _ secret: String) -> String {
+    guard secret.utf8.count >= 4, text.contains(secret) else { return text }
+    let replacement = "[redacted]"
+    let hay = Array(text.utf8), needle = Array(secret.utf8)
     var out: [UInt8] = []
     out.reserveCapacity(hay.count)
     var i = 0

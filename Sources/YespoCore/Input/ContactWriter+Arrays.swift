@@ -144,7 +144,7 @@ extension ContactWriter {
                 try ChannelRules.appendPhone(b, path: valuePath, into: &out)
             }
             if facts.phone == nil { facts.phone = (start + 1)..<(out.count - 1) }
-        case (.sms, .number(let s, let e, true)):
+        case (.sms, .number(let s, let e, true)) where c.byte(s) != JSONByte.minus:
             let start = out.count
             try ChannelRules.appendPhone(c.raw(s, e), path: valuePath, into: &out)
             if facts.phone == nil { facts.phone = (start + 1)..<(out.count - 1) }

@@ -9,16 +9,17 @@ extension ContactFacts {
         let has: Bool
         let what: String
         switch dedupeOn {
-        case .email: has = email != nil; what = "an email channel"
-        case .sms: has = phone != nil; what = "an sms channel"
-        case .emailOrSms: has = email != nil || phone != nil; what = "an email or sms channel"
-        case .id: has = id != nil; what = "an id"
+        case .email: has = email != nil; what = "email channel"
+        case .sms: has = phone != nil; what = "sms channel"
+        case .emailOrSms: has = email != nil || phone != nil; what = "email or sms channel"
+        case .id: has = id != nil; what = "id"
         case .fieldId:
             guard let fieldId else { return "dedupeOn is fieldId but the job sets no fieldId" }
-            has = dedupeFieldValue != nil; what = "a value for custom field \(fieldId)"
-        case .externalCustomerId: has = false; what = "an externalCustomerId"
-        case .push: has = pushToken != nil; what = "a mobilepush channel"
-        case .webpush: has = webpushToken != nil; what = "a webpush channel"
+            has = dedupeFieldValue != nil; what = "value for custom field \(fieldId)"
+        case .externalCustomerId:
+            return "dedupeOn is externalCustomerId but the contact has no externalCustomerId"
+        case .push: has = pushToken != nil; what = "mobilepush channel"
+        case .webpush: has = webpushToken != nil; what = "webpush channel"
         }
         return has ? nil : "dedupeOn is \(dedupeOn.rawValue) but the contact has no \(what) (and no externalCustomerId)"
     }

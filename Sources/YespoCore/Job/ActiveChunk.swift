@@ -17,6 +17,8 @@ final class ActiveChunk: @unchecked Sendable {
     var sessionIds: [String] = []
     var anyAccepted = false
     var anyRejectedBy400 = false
+    /// 400/413 answers while bisecting; with no success among them the request itself is refused.
+    var badRequests = 0
     var importStatus: String?
 
     init(_ chunk: Chunk) {

@@ -62,7 +62,7 @@ extension JobCore {
                 }
             case .response(let response, _) where (400..<500).contains(response.status) && response.status != 429 && response.status != 408:
                 resolveLocked(wait, status: wait.lastStatus ?? "UNKNOWN", mapping: nil, errorDescription: nil,
-                              note: "import status unavailable (\(httpFailureText(status: response.status, body: response.body))); contact ids unknown")
+                              note: scrub("import status unavailable (\(httpFailureText(status: response.status, body: response.body))); contact ids unknown"))
             default:
                 break   // retried at the next poll until importTimeoutMs
             }
@@ -78,7 +78,7 @@ extension JobCore {
         chunk.importStatus = status
         for position in wait.positions {
             if let errorDescription {
-                chunk.set(position, .rejected, reason: "import ended in \(status): \(errorDescription)", session: wait.sessionId)
+                chunk.set(position, .rejected, reason: scrub("import ended in \(status): \(errorDescription)"), session: wait.sessionId)
             } else {
                 var contactId: Int64? = nil
                 if let mapping, let value = chunk.chunk.dedupeValues?[position] ?? nil {

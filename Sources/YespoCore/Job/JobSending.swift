@@ -5,6 +5,12 @@
 // stops, anything else → notSent with the reason.
 
 extension JobCore {
+    /// 400s on one chunk, with nothing of it accepted, after which the job stops (see partFinished).
+    static var requestLevelRefusal: Int { 128 }
+
+    /// Server-derived text with the API key masked, should a server ever echo it.
+    func scrub(_ text: String) -> String { redactingSecret(text, settings.apiKey) }
+
     func takeDispatchableLocked() -> [ChunkPart] {
         var parts: [ChunkPart] = []
         while chunksSending < max(1, settings.concurrency), queueHead < queue.count, fatal == nil, !cancelled {
@@ -89,13 +95,23 @@ extension JobCore {
                                    reason: "the server answered HTTP \(response.status) with a body that cannot be read; the rows may or may not have been imported")
                 }
             case .response(let response, _) where response.status == 401 || response.status == 403:
-                let error = YespoError(.auth, "the API key was refused (HTTP \(response.status)): \(serverMessage(response.body))",
+                let error = YespoError(.auth, scrub("the API key was refused (HTTP \(response.status)): \(serverMessage(response.body))"),
                                        httpStatus: response.status)
                 toCancel = stopLocked(error, abandonInFlight: true)
                 chunk.setRange(part.lo, part.hi, .notSent, reason: "not sent: the API key was refused (HTTP \(response.status))")
             case .response(let response, _) where response.status == 400 || response.status == 413:
-                if part.hi - part.lo == 1 {
-                    chunk.set(part.lo, .rejected, reason: httpFailureText(status: response.status, body: response.body))
+                chunk.badRequests += 1
+                if chunk.badRequests >= Self.requestLevelRefusal && !chunk.anyAccepted {
+                    // Bisection only helps when some rows are bad; when no part of the chunk
+                    // gets through, the server refuses the request as such (e.g. an option), and
+                    // every other chunk would fail the same way.
+                    let error = YespoError(.http, scrub("the server refused \(chunk.badRequests) requests of chunk \(chunk.chunk.index) "
+                        + "while isolating bad rows and accepted none, so it refuses the request itself: "
+                        + httpFailureText(status: response.status, body: response.body)), httpStatus: response.status)
+                    toCancel = stopLocked(error, abandonInFlight: true)
+                    chunk.setRange(part.lo, part.hi, .notSent, reason: stopReasonLocked())
+                } else if part.hi - part.lo == 1 {
+                    chunk.set(part.lo, .rejected, reason: scrub(httpFailureText(status: response.status, body: response.body)))
                     chunk.rejectedBytes[part.lo] = chunk.contactBytes(part.lo)
                     chunk.anyRejectedBy400 = true
                 } else if isStopped {
@@ -109,9 +125,9 @@ extension JobCore {
                 }
             case .response(let response, _):
                 chunk.setRange(part.lo, part.hi, .notSent,
-                               reason: "\(httpFailureText(status: response.status, body: response.body)) (after \(attempts) attempts)")
+                               reason: scrub("\(httpFailureText(status: response.status, body: response.body)) (after \(attempts) attempts)"))
             case .failure(let error, _):
-                let reason = error.code == .cancelled ? stopReasonLocked() : "\(error.message) (after \(attempts) attempts)"
+                let reason = error.code == .cancelled ? stopReasonLocked() : scrub("\(error.message) (after \(attempts) attempts)")
                 chunk.setRange(part.lo, part.hi, .notSent, reason: reason)
             }
 
@@ -143,10 +159,10 @@ extension JobCore {
                 position = failure.values.lazy.compactMap { byValue?[$0] }.first
             }
             guard let position, chunk.outcomes[position] == nil else {
-                log.log(.warn, "chunk \(chunk.chunk.index): a failedContacts entry matches no row of the request: \(failure.reason)")
+                log.log(.warn, scrub("chunk \(chunk.chunk.index): a failedContacts entry matches no row of the request: \(failure.reason)"))
                 continue
             }
-            chunk.set(position, .rejected, reason: failure.reason, session: session)
+            chunk.set(position, .rejected, reason: scrub(failure.reason), session: session)
             chunk.rejectedBytes[position] = chunk.contactBytes(position)
         }
         if options.wait, let session {

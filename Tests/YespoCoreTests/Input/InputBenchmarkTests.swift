@@ -17,8 +17,13 @@ func sampleContactJSON(_ n: Int) -> String {
 }
 
 @Suite struct InputBenchmark {
+    #if DEBUG
+    let rows = 5_000  // debug builds are ~10x slower: keep the plain test run fast
+    #else
+    let rows = 100_000
+    #endif
+
     @Test func ndjsonMicrosecondsPerContact() {
-        let rows = 100_000
         var text = ""
         text.reserveCapacity(rows * 360)
         for n in 0..<rows { text += sampleContactJSON(n); text += "\n" }
@@ -26,20 +31,26 @@ func sampleContactJSON(_ n: Int) -> String {
         let p = preparer()
         var ready = 0
         var outBytes = 0
-        let t0 = threadCPUSeconds()
-        let count = bytes.withUnsafeBytes { buf in
-            forEachNDJSONRow(buf, firstRow: 1, preparer: p) { v in
-                if case .ready(let r) = v { ready += 1; outBytes += r.json.count }
+        var count = 0
+        var dt = Double.infinity
+        // Best of three passes: the machine is shared, the fastest pass is the least disturbed one.
+        for _ in 0..<3 {
+            ready = 0
+            outBytes = 0
+            let t0 = threadCPUSeconds()
+            count = bytes.withUnsafeBytes { buf in
+                forEachNDJSONRow(buf, firstRow: 1, preparer: p) { v in
+                    if case .ready(let r) = v { ready += 1; outBytes += r.json.count }
+                }
             }
+            dt = min(dt, threadCPUSeconds() - t0)
         }
-        let dt = threadCPUSeconds() - t0
         #expect(count == rows && ready == rows)
         print("input bench: NDJSON prepare: \(fmt(dt * 1e6 / Double(rows))) µs CPU/contact, "
             + "\(fmt(Double(bytes.count) / dt / 1e6)) MB/s in, \(bytes.count / rows) B/contact in, \(outBytes / rows) B out")
     }
 
     @Test func csvMicrosecondsPerContact() throws {
-        let rows = 100_000
         var text = "External customer id,First name,Last name,Email,Sms,Region,City,Address,Postcode,12345,777,Language code,Timezone\n"
         for n in 0..<rows {
             text += "crm-\(n),Olena,Kovalenko-\(n % 97),Olena.Kovalenko\(n)@Example.com,+380 (94) 258-\(1000 + n % 9000),"
@@ -47,11 +58,23 @@ func sampleContactJSON(_ n: Int) -> String {
         }
         let f = TempFile(text, suffix: ".csv")
         defer { f.remove() }
-        let t0 = threadCPUSeconds()
-        let verdicts = try readAll(f.path, batch: 3000)
-        let dt = threadCPUSeconds() - t0
-        #expect(verdicts.count == rows)
-        #expect(verdicts.allSatisfy { $0.prepared != nil })
+        var dt = Double.infinity
+        for _ in 0..<3 {
+            let reader = try FileRowReader(path: f.path, options: FileOptions())
+            defer { reader.close() }
+            var ready = 0
+            var total = 0
+            let t0 = threadCPUSeconds()
+            while true {
+                let n = try reader.read(firstRow: total + 1, maxRows: 3000, preparer: preparer()) { v in
+                    if case .ready = v { ready += 1 }
+                }
+                if n == 0 { break }
+                total += n
+            }
+            dt = min(dt, threadCPUSeconds() - t0)
+            #expect(total == rows && ready == rows)
+        }
         print("input bench: CSV read+prepare: \(fmt(dt * 1e6 / Double(rows))) µs CPU/contact, "
             + "\(fmt(Double(text.utf8.count) / dt / 1e6)) MB/s in")
     }

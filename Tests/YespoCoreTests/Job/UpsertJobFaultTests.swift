@@ -49,6 +49,25 @@ struct UpsertJobFaultTests {
         }
     }
 
+    @Test func aChunkWhoseRetriesRunOutIsNotSentAndTheJobGoesOn() throws {
+        try EmulatorProcess.with(["--quiet", "--rate-limit-bulk", "0"]) { emu in
+            try faults(emu, #"{"path":"/api/v1/contacts","count":2,"action":"status","status":503}"#)
+            let client = try jobClient(emu) { $0.chunkSize = 100; $0.concurrency = 1; $0.maxRetries = 1 }
+            defer { client.close() }
+            let job = try client.beginUpsert(UpsertOptions())
+            let collector = OutcomeCollector()
+            collector.attach(job)
+            try job.feed(jobContacts("gone", 0..<500))
+            let report = try job.finish()
+            expectExact(report, collector, rows: 500)
+            #expect(report.fatal == nil)
+            #expect(report.notSent == 100 && report.accepted == 400)
+            #expect(report.outcome(row: 1)?.reason?.hasPrefix("HTTP 503") == true)
+            #expect(report.outcome(row: 1)?.reason?.contains("after 2 attempts") == true)
+            #expect(report.summaryJSON().contains("\"status\":\"notSent\""))
+        }
+    }
+
     @Test func a401StopsTheJobAtOnce() throws {
         try EmulatorProcess.with(["--quiet", "--rate-limit-bulk", "0", "--latency-ms", "20"]) { emu in
             let client = try jobClient(emu, apiKey: "wrong-key") { $0.chunkSize = 100; $0.concurrency = 2 }
@@ -93,6 +112,25 @@ struct UpsertJobFaultTests {
             #expect(emails.count == 2998)
             #expect(emails[bad[0]] == nil)
             #expect(report.summaryJSON().contains("\"status\":\"rejected\""))
+        }
+    }
+
+    @Test func a400OnEveryRequestStopsTheJobInsteadOfBisectingForever() throws {
+        try EmulatorProcess.with(["--quiet", "--rate-limit-bulk", "0"]) { emu in
+            try faults(emu, #"{"path":"/api/v1/contacts","probability":1,"action":"status","status":400}"#)
+            let client = try jobClient(emu) { $0.concurrency = 4 }
+            defer { client.close() }
+            let job = try client.beginUpsert(UpsertOptions())
+            let collector = OutcomeCollector()
+            collector.attach(job)
+            do throws(YespoError) { try job.feed(jobContacts("all400", 0..<9000)) } catch { #expect(error.code == .cancelled) }
+            let report = try job.finish()
+            expectExact(report, collector, rows: report.rows)
+            #expect(report.fatal?.code == .http)
+            #expect(report.fatal?.httpStatus == 400)
+            #expect(report.fatal?.message.contains("refuses the request itself") == true)
+            #expect(report.accepted == 0)
+            #expect(try emu.stat("bulkRequests") < 400)
         }
     }
 

@@ -74,6 +74,28 @@ struct UpsertJobScaleTests {
     }
 }
 
+extension UpsertJobScaleTests {
+    /// The CPU of validating, de-duplicating and planning alone (dryRun: no HTTP), for comparison
+    /// with the full cost above.
+    @Test func planningCPUPer100kContacts() throws {
+        let rows = 100_000
+        let pieces = stride(from: 0, to: rows, by: 10_000).map { jobContacts("plan", $0..<($0 + 10_000)) }
+        var settings = ClientSettings(apiKey: "test-key")
+        settings.baseURL = "http://127.0.0.1:9/api/v1"
+        let client = try YespoClient(settings: settings)
+        defer { client.close() }
+        var options = UpsertOptions()
+        options.dryRun = true
+        let cpuBefore = processCPUMicros()
+        let job = try client.beginUpsert(options)
+        for piece in pieces { try job.feed(piece) }
+        let report = try job.finish()
+        let cpu = processCPUMicros() - cpuBefore
+        print("[cpu] planning only (dryRun) \(rows) contacts: \(cpu / 1000) ms CPU, \(Double(cpu) / Double(rows)) µs a contact")
+        #expect(report.accepted == rows)
+    }
+}
+
 /// Counts announced rows without keeping them (for very large jobs).
 final class OutcomeCounter: @unchecked Sendable {
     private let lock = JobMonitor()

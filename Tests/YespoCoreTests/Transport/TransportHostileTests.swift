@@ -256,6 +256,32 @@ struct TransportHostileTests {
         }
     }
 
+    @Test func updatedSettingsApplyToLaterRequests() throws {
+        let inFlight = Atomic<Int>(0)
+        let peak = Atomic<Int>(0)
+        let server = try HostileServer { req, _ in
+            let now = inFlight.wrappingAdd(1, ordering: .relaxed).newValue
+            if req.path.hasSuffix("/late") { _ = peak.max(now, ordering: .relaxed) }
+            usleep(30_000)
+            inFlight.wrappingAdd(-1, ordering: .relaxed)
+            return .respond(status: 200, body: Array((req.headers["user-agent"] ?? "").utf8))
+        }
+        try withTransport(server, { $0.concurrency = 1 }) { t in
+            let early = sendAll(t, (0..<5).map { _ in HTTPRequest(method: "POST", path: "/early", body: [1], requestClass: .bulk) })
+            #expect(early.allSatisfy { $0.bodyText.hasPrefix("yespo/") })
+            #expect(server.maxConcurrentConnections == 1)
+            var s = quickSettings(server.url + "/api/v1") { $0.concurrency = 4; $0.userAgent = "changed/1" }
+            t.update(settings: s)
+            let late = sendAll(t, (0..<16).map { _ in HTTPRequest(method: "POST", path: "/late", body: [1], requestClass: .bulk) })
+            #expect(late.allSatisfy { $0.bodyText == "changed/1" })
+            #expect(peak.load(ordering: .relaxed) == 4)
+            #expect(t.stats().concurrency == 4)
+            s.baseURL = "ftp://nowhere"
+            t.update(settings: s)   // invalid: ignored, the transport keeps working
+            #expect(t.perform(HTTPRequest(method: "GET", path: "/after")).status == 200)
+        }
+    }
+
     @Test func bulkConcurrencyIsNeverExceeded() throws {
         let inFlight = Atomic<Int>(0)
         let peak = Atomic<Int>(0)

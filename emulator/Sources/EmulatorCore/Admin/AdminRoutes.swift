@@ -1,14 +1,20 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import NIOCore
 
 // The admin API under /_emulator/ (docs/contracts.md §1): no auth, loopback peers only, not
 // counted in stats, never subject to faults or rate limits.
 extension Emulator {
-    func handleAdmin(_ request: inout Request, method: String, path: String, channel: any Channel) async -> Reply {
+    func handleAdmin(_ request: inout Request, method: String, path: String, channel: any Channel) async -> Response {
         if let peer = channel.remoteAddress, !Self.isLoopback(peer) {
-            return .text(403, "the admin API answers loopback clients only")
+            return Reply.text(403, "the admin API answers loopback clients only").response()
         }
+        if method == "GET" && path == "/_emulator/contacts" { return contactsNDJSON() }
+        return await adminReply(&request, method: method, path: path).response()
+    }
+
+    private func adminReply(_ request: inout Request, method: String, path: String) async -> Reply {
         let body: [UInt8]
         do {
             body = Array(try await request.collectBody(upTo: 16 << 20).readableBytesView)
@@ -18,7 +24,6 @@ extension Emulator {
         let sub = String(path.dropFirst("/_emulator".count))
         switch (method, sub) {
         case ("GET", "/summary"): return summary()
-        case ("GET", "/contacts"): return contactsNDJSON()
         case ("GET", _) where sub.hasPrefix("/contacts/"):
             guard let id = Int64(sub.dropFirst("/contacts/".count)) else { return .text(400, "contact id must be an integer") }
             return withWorld { w in
@@ -92,20 +97,30 @@ extension Emulator {
         }
     }
 
-    /// One stored contact per line. Built under the lock in one pass (a million contacts is a
-    /// few hundred MB of text at most), then sent in slices.
-    func contactsNDJSON() -> Reply {
-        let bytes = withWorld { w -> [UInt8] in
-            var out = JSONWriter(capacity: w.store.slots.count * 200)
-            for c in w.store.allContacts {
-                out.contact(c, segments: w.store.segments(of: c.id), admin: true)
-                out.raw("\n")
+    /// One stored contact per line, streamed in slices so that a million contacts never sit in
+    /// one buffer and the lock is held only a slice at a time.
+    func contactsNDJSON() -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/x-ndjson"
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            var next = 0
+            while true {
+                let chunk = self.withWorld { w -> [UInt8]? in
+                    guard next < w.store.slots.count else { return nil }
+                    let end = min(next + 4096, w.store.slots.count)
+                    var out = JSONWriter(capacity: (end - next) * 320)
+                    for case let c? in w.store.slots[next..<end] {
+                        out.contact(c, segments: w.store.segments(of: c.id), admin: true)
+                        out.raw("\n")
+                    }
+                    next = end
+                    return out.bytes
+                }
+                guard let chunk else { break }
+                if !chunk.isEmpty { try await writer.write(ByteBuffer(bytes: chunk)) }
             }
-            return out.bytes
-        }
-        var r = Reply.json(bytes)
-        r.contentType = "application/x-ndjson"
-        return r
+            try await writer.finish(nil)
+        })
     }
 
     func adminGroups() -> Reply {

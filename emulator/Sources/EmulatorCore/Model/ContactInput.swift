@@ -171,7 +171,10 @@ public enum ContactValidation {
         guard let dot = domain.lastIndex(of: "."), dot != domain.startIndex,
               domain.index(after: dot) != domain.endIndex,
               !domain.hasPrefix("."), !domain.contains("..") else { return nil }
-        for s in e.unicodeScalars where s.properties.isWhitespace || s.value < 0x20 { return nil }
+        for b in e.utf8 where b <= 0x20 || b == 0x7F { return nil }
+        if !e.utf8.allSatisfy({ $0 < 0x80 }) {
+            for s in e.unicodeScalars where s.properties.isWhitespace { return nil }
+        }
         return e
     }
 

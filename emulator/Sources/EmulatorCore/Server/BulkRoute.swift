@@ -50,7 +50,7 @@ extension Emulator {
                 countFault()
             }
         }
-        let sessionId = UUID().uuidString.lowercased()
+        let sessionId = UUIDText.make()
         let delay = settings.importDelayMs
         let session = ImportSession(
             id: sessionId, contactCount: rows.count, dedupeOn: options.dedupeOn, rows: rows, options: options,

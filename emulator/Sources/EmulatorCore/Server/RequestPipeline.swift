@@ -12,7 +12,7 @@ extension Emulator {
         let method = request.method.rawValue
         if path == "/_emulator" || path.hasPrefix("/_emulator/") {
             var request = request
-            return await handleAdmin(&request, method: method, path: path, channel: channel).response()
+            return await handleAdmin(&request, method: method, path: path, channel: channel)
         }
         let started = ContinuousClock.now
         let isBulk = method == "POST" && path == APIRoute.prefix + "/contacts"

@@ -44,6 +44,40 @@ enum RawHTTPClient {
         return await send(port: port, raw: Array(head.utf8) + (body ?? []))
     }
 
+    /// Sends the head, waits up to 5 s for an interim `100 Continue`, then sends the body.
+    /// Returns whether the interim answer came, and the final response.
+    static func sendExpectingContinue(port: Int, head: [UInt8], body: [UInt8]) async -> (Bool, HTTPResult) {
+        await withCheckedContinuation { cont in
+            Thread {
+                let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+                defer { close(fd) }
+                var tv = timeval(tv_sec: 5, tv_usec: 0)
+                setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+                var addr = sockaddr_in()
+                addr.sin_family = sa_family_t(AF_INET)
+                addr.sin_port = in_port_t(UInt16(port).bigEndian)
+                addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+                _ = withUnsafePointer(to: &addr) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                }
+                _ = head.withUnsafeBytes { Glibc.send(fd, $0.baseAddress!, head.count, Int32(MSG_NOSIGNAL)) }
+                var interim = [UInt8](repeating: 0, count: 256)
+                let n = interim.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, 256, 0) }
+                let got = n > 0 && String(decoding: interim[0..<n], as: UTF8.self).hasPrefix("HTTP/1.1 100")
+                _ = body.withUnsafeBytes { Glibc.send(fd, $0.baseAddress!, body.count, Int32(MSG_NOSIGNAL)) }
+                var received: [UInt8] = []
+                var buf = [UInt8](repeating: 0, count: 65536)
+                while true {
+                    let m = buf.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, 65536, 0) }
+                    if m <= 0 { break }
+                    received.append(contentsOf: buf[0..<m])
+                    if let r = complete(received) { cont.resume(returning: (got, r)); return }
+                }
+                cont.resume(returning: (got, complete(received) ?? .closed(received: received)))
+            }.start()
+        }
+    }
+
     static func sendBlocking(port: Int, raw: [UInt8], timeoutSeconds: Int) -> HTTPResult {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return .closed(received: []) }
@@ -89,8 +123,28 @@ enum RawHTTPClient {
             headers[l[..<c].lowercased()] = l[l.index(after: c)...].trimmingCharacters(in: .whitespaces)
         }
         let body = Array(data[(end + 4)...])
+        if headers["transfer-encoding"]?.lowercased() == "chunked" {
+            guard let decoded = dechunk(body) else { return nil }
+            return .response(status: status, headers: headers, body: decoded)
+        }
         guard let len = headers["content-length"].flatMap(Int.init) else { return nil }
         guard body.count >= len else { return nil }
         return .response(status: status, headers: headers, body: Array(body.prefix(len)))
+    }
+
+    /// The body of a chunked response, or nil while the last chunk has not arrived.
+    static func dechunk(_ b: [UInt8]) -> [UInt8]? {
+        var out: [UInt8] = []
+        var i = 0
+        while i + 1 < b.count {
+            guard let lineEnd = (i..<(b.count - 1)).first(where: { b[$0] == 13 && b[$0 + 1] == 10 }),
+                  let size = Int(String(decoding: b[i..<lineEnd], as: UTF8.self), radix: 16) else { return nil }
+            i = lineEnd + 2
+            if size == 0 { return out }
+            guard i + size + 2 <= b.count else { return nil }
+            out.append(contentsOf: b[i..<i + size])
+            i += size + 2
+        }
+        return nil
     }
 }

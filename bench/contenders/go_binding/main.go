@@ -1,0 +1,96 @@
+// Our Go binding as a Go service would use it: encoding/csv rows turned into typed Contacts and
+// streamed through a channel into UpsertStream, which crosses into the core in NDJSON batches.
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	yespo "github.com/yespo-client/yespo-go"
+)
+
+func main() {
+	baseURL := flag.String("base-url", "", "")
+	flag.String("api-key", "", "ignored: read from YESPO_API_KEY")
+	input := flag.String("input", "", "")
+	concurrency := flag.Int("concurrency", 8, "")
+	rate := flag.Int("rate", 0, "")
+	chunk := flag.Int("chunk-size", 3000, "")
+	flag.Parse()
+	client, err := yespo.NewClient(os.Getenv("YESPO_API_KEY"), yespo.WithBaseURL(*baseURL),
+		yespo.WithConcurrency(*concurrency), yespo.WithRateLimit(*rate), yespo.WithChunkSize(*chunk))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	defer client.Close()
+	f, err := os.Open(*input)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	r := csv.NewReader(f)
+	r.FieldsPerRecord = -1
+	head, err := r.Read()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	col := map[string]int{}
+	for i, h := range head {
+		col[strings.TrimPrefix(h, "\ufeff")] = i
+	}
+	get := func(rec []string, name string) string {
+		if i, ok := col[name]; ok && i < len(rec) {
+			return rec[i]
+		}
+		return ""
+	}
+	contacts := make(chan yespo.Contact, 4096)
+	go func() {
+		defer close(contacts)
+		for {
+			rec, err := r.Read()
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				continue
+			}
+			c := yespo.Contact{FirstName: get(rec, "First name"), LastName: get(rec, "Last name"),
+				ExternalCustomerID: get(rec, "External customer id")}
+			if v := get(rec, "Email"); v != "" {
+				c.Channels = append(c.Channels, yespo.Email(v))
+			}
+			if v := get(rec, "Sms"); v != "" {
+				c.Channels = append(c.Channels, yespo.SMS(v))
+			}
+			if v := get(rec, "City"); v != "" {
+				c.Address = &yespo.Address{Town: v}
+			}
+			if v := get(rec, "Contact id"); v != "" {
+				c.ID, _ = strconv.ParseInt(v, 10, 64)
+			}
+			contacts <- c
+		}
+	}()
+	report, err := client.UpsertStream(context.Background(), contacts, yespo.UpsertOptions{})
+	if report == nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	defer report.Close()
+	out, _ := json.Marshal(map[string]int{"rows": report.Total, "accepted": report.Accepted,
+		"invalid": report.Invalid, "rejected": report.Rejected, "notSent": report.NotSent})
+	fmt.Println(string(out))
+	if report.NotSent > 0 || report.Rejected > 0 {
+		os.Exit(1)
+	}
+}

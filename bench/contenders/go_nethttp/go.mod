@@ -1,0 +1,3 @@
+module yespobench/gonethttp
+
+go 1.19

@@ -1,0 +1,1 @@
+"""Pieces of the perf harness: the emulator handle, the contenders, measured runs, the report."""

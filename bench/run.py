@@ -1,0 +1,184 @@
+#!/usr/bin/env python3
+"""The perf harness: runs each contender as its own process against the emulator, per scenario,
+and reports wall time, client CPU, peak RSS, requests, retries, 429s, rows stored (read from the
+emulator, never trusted from the client) and efficiency against the scenario's theoretical best.
+
+    python bench/run.py                 # full run (make bench)
+    python bench/run.py --smoke         # seconds; part of make test so the harness never rots
+    python bench/run.py --scenarios latency,faults --contenders cli,py-requests
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import json
+import math
+import os
+import platform
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness.emulator import Emulator  # noqa: E402
+from harness.contenders import CONTENDERS, Contender, RunSpec  # noqa: E402
+from harness.measure import run_measured  # noqa: E402
+from harness.report import write_results  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+API_KEY = "bench-key"
+
+
+@dataclass
+class Scenario:
+    name: str
+    title: str
+    rows: int
+    latency_ms: int = 0
+    per_contact_us: int = 0
+    server_rate: int = 0          # emulator's bulk limit (429 above it); 0 = none
+    client_rate: int = 0          # the budget our contenders are told; 0 = none
+    concurrency: int = 8
+    chunk: int = 3000
+    faults: Optional[dict] = None
+    bad_every: int = 997          # a deliberately invalid row every N rows
+    contenders: List[str] = field(default_factory=list)
+
+    def best_seconds(self) -> Optional[float]:
+        """The scenario's theoretical best wall time from latency, concurrency and budget."""
+        chunks = math.ceil(self.rows / self.chunk)
+        per_request = (self.latency_ms + self.chunk * self.per_contact_us / 1000.0) / 1000.0
+        if per_request == 0 and self.server_rate == 0:
+            return None
+        by_concurrency = math.ceil(chunks / self.concurrency) * per_request
+        by_rate = 0.0
+        if self.server_rate:
+            by_rate = max(0, chunks - self.server_rate) / self.server_rate + per_request
+        return max(by_concurrency, by_rate)
+
+
+ALL = ["cli", "py-file", "py-dictreader", "go-binding", "py-requests", "py-aiohttp", "go-nethttp"]
+
+
+def scenarios(smoke: bool) -> List[Scenario]:
+    k = 20 if smoke else 1  # smoke: the same shapes, 1/20 of the rows, shorter latency
+    burst_429 = {"method": "POST", "path": "/api/v1/contacts", "after": 3, "count": 4,
+                 "action": "status", "status": 429}
+    plans = [
+        Scenario("latency", "(a) latency-bound: 150 ms + 0.1 ms/contact", 100_000 // k,
+                 latency_ms=150 // (5 if smoke else 1), per_contact_us=100 // (5 if smoke else 1),
+                 contenders=ALL),
+        Scenario("rate", "(b) rate-bound: 4 bulk requests/s, 429 above", 100_000 // k,
+                 latency_ms=20, per_contact_us=10, server_rate=4, client_rate=4, chunk=1000,
+                 contenders=ALL),
+        Scenario("cpu", "(c)+(d) CPU- and memory-bound: 1,000,000 contacts, zero latency",
+                 1_000_000 // (100 if smoke else 1), contenders=ALL),
+        Scenario("faults", "(e) faults: 5% 503, 3% 502, 429 bursts", 100_000 // k,
+                 latency_ms=20, per_contact_us=10,
+                 faults={"seed": 42, "rules": [
+                     burst_429,
+                     {"method": "POST", "path": "/api/v1/contacts", "probability": 0.05,
+                      "action": "status", "status": 503},
+                     {"method": "POST", "path": "/api/v1/contacts", "probability": 0.03,
+                      "action": "status", "status": 502}]},
+                 contenders=ALL),
+    ]
+    if smoke:  # smaller chunks so that even small inputs make enough requests for faults to fire
+        for p in plans:
+            p.chunk = min(p.chunk, 500)
+    return plans
+
+
+def generate(s: Scenario, work: Path) -> Dict[str, Path]:
+    """One input per scenario, CSV and the same rows as NDJSON, from the project's generator."""
+    out = {}
+    for fmt in ("csv", "ndjson"):
+        path = work / f"{s.name}-{s.rows}.{fmt}"
+        if not path.exists():
+            subprocess.run([sys.executable, str(ROOT / "scripts" / "gen_contacts.py"),
+                            "--rows", str(s.rows), "--format", fmt, "--seed", "7",
+                            "--bad-every", str(s.bad_every), "--out", str(path)], check=True)
+        out[fmt] = path
+    return out
+
+
+def expected_valid(s: Scenario) -> int:
+    return s.rows - (s.rows // s.bad_every if s.bad_every else 0)
+
+
+def run_one(c: Contender, s: Scenario, inputs: Dict[str, Path], emu: Emulator,
+            work: Path, timeout: float) -> dict:
+    emu.reset()
+    emu.configure({"latencyMs": s.latency_ms, "latencyPerContactUs": s.per_contact_us,
+                   "rateLimitBulk": s.server_rate, "importDelayMs": 0, "retryAfter": None})
+    if s.faults:
+        emu.set_faults(s.faults)
+    spec = RunSpec(base_url=emu.api_url, api_key=API_KEY, csv=inputs["csv"], ndjson=inputs["ndjson"],
+                   concurrency=s.concurrency, rate=s.client_rate, chunk=s.chunk, work=work)
+    argv, env = c.command(spec)
+    m = run_measured(argv, env, timeout, work)
+    emu.flush_imports()
+    summary = emu.summary()
+    stats = emu.stats()
+    stored = summary.get("contacts", 0)
+    expect = expected_valid(s)
+    best = s.best_seconds()
+    return {
+        "contender": c.name, "scenario": s.name, "rows": s.rows, "expected": expect,
+        "exit": m.returncode, "wall_s": round(m.wall_s, 3), "cpu_s": round(m.cpu_s, 3),
+        "cpu_per_100k_s": round(m.cpu_s * 100_000 / s.rows, 3), "peak_rss_mib": round(m.peak_rss_kib / 1024, 1),
+        "requests": stats.get("bulkRequests", 0), "status_429": stats.get("statuses", {}).get("429", 0),
+        "retries": max(0, stats.get("bulkRequests", 0) - math.ceil(s.rows / s.chunk)),
+        "stored": stored, "lost": max(0, expect - stored),
+        "rows_per_s": round(stored / m.wall_s) if m.wall_s > 0 else None,
+        "efficiency": round(best / m.wall_s, 3) if best and m.wall_s > 0 else None,
+        "best_s": round(best, 3) if best else None,
+        "stderr_tail": m.stderr[-400:] if m.returncode not in (0, 1) else "",
+    }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--smoke", action="store_true")
+    ap.add_argument("--scenarios", default="")
+    ap.add_argument("--contenders", default="")
+    ap.add_argument("--work", default=str(ROOT / "bench" / "work"))
+    ap.add_argument("--results", default=str(ROOT / "bench" / "results"))
+    ap.add_argument("--timeout", type=float, default=900)
+    args = ap.parse_args()
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    wanted_s = set(filter(None, args.scenarios.split(",")))
+    wanted_c = set(filter(None, args.contenders.split(",")))
+    rows: List[dict] = []
+    failures: List[str] = []
+    with Emulator(API_KEY) as emu:
+        for s in scenarios(args.smoke):
+            if wanted_s and s.name not in wanted_s:
+                continue
+            inputs = generate(s, work)
+            for name in s.contenders:
+                if wanted_c and name not in wanted_c:
+                    continue
+                c = CONTENDERS[name]
+                c.prepare(work)
+                print(f"[bench] {s.name:8} {name:14} ...", end="", flush=True)
+                r = run_one(c, s, inputs, emu, work, args.timeout)
+                rows.append(r)
+                print(f" {r['wall_s']:8.2f}s cpu {r['cpu_s']:7.2f}s rss {r['peak_rss_mib']:7.1f}MiB "
+                      f"stored {r['stored']}/{r['expected']} req {r['requests']} 429s {r['status_429']}")
+                if c.ours and (r["lost"] or r["exit"] not in (0, 1)):
+                    failures.append(f"{name} in {s.name}: exit {r['exit']}, lost {r['lost']}: {r['stderr_tail']}")
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
+    write_results(rows, Path(args.results), smoke=args.smoke, machine=machine,
+                  date=_dt.date.today().isoformat(), titles={s.name: s.title for s in scenarios(args.smoke)})
+    for f in failures:
+        print("[bench] FAILED:", f)
+    print(f"[bench] {len(rows)} runs, {len(failures)} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,69 @@
+"""yespo — a fast, safe client for the Yespo (eSputnik) contacts API.
+
+    import yespo
+    with yespo.Client() as client:                 # key from YESPO_API_KEY
+        report = client.upsert_contacts(rows, group_names=["Customers"])
+        report.raise_for_failures()
+
+The work happens in libyespo (a native core: parallel chunks, retries, rate limits, per-row
+outcomes); this package binds its C ABI with ctypes. Do not ``fork`` a process after a client was
+created (the core runs threads); use the ``spawn`` or ``forkserver`` start methods.
+"""
+
+from __future__ import annotations
+
+from ._native import library_path, library_version
+from .client import Client
+from .errors import (
+    APIError,
+    AuthenticationError,
+    CancelledError,
+    FileAccessError,
+    InternalError,
+    NotFoundError,
+    ProtocolError,
+    RateLimitError,
+    StateError,
+    TransportError,
+    ValidationError,
+    YespoError,
+    YespoTimeoutError,
+)
+from .report import ChunkInfo, Progress, RowOutcome, UpsertReport
+from .types import Address, Channel, Contact, Field, ImportStatus, Segment
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "APIError",
+    "Address",
+    "AuthenticationError",
+    "CancelledError",
+    "Channel",
+    "ChunkInfo",
+    "Client",
+    "Contact",
+    "Field",
+    "FileAccessError",
+    "ImportStatus",
+    "InternalError",
+    "NotFoundError",
+    "Progress",
+    "ProtocolError",
+    "RateLimitError",
+    "RowOutcome",
+    "Segment",
+    "StateError",
+    "TransportError",
+    "UpsertReport",
+    "ValidationError",
+    "YespoError",
+    "YespoTimeoutError",
+    "core_version",
+    "library_path",
+]
+
+
+def core_version() -> str:
+    """The version of the loaded libyespo (``yespo_version()``)."""
+    return library_version()

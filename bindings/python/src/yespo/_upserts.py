@@ -1,0 +1,210 @@
+"""Bulk upserts: :meth:`Client.upsert_contacts` and :meth:`Client.upsert_file`."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import threading
+from typing import Any, Iterable, Mapping, Optional, Union
+
+import orjson
+
+from . import _args
+from ._base import ClientBase
+from ._ffi import ErrorSlot
+from ._job import JobRun, ProgressCallback
+from ._log import logger
+from ._native import lib
+from .errors import E_CANCELLED, StateError, ValidationError, YespoError
+from .report import UpsertReport
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+class UpsertMethods(ClientBase):
+    def upsert_contacts(
+        self,
+        contacts: Iterable[Any],
+        *,
+        dedupe_on: str = "email",
+        field_id: Optional[int] = None,
+        contact_fields: Optional[Iterable[str]] = None,
+        custom_field_ids: Optional[Iterable[int]] = None,
+        group_names: Optional[Iterable[str]] = None,
+        group_names_exclude: Optional[Iterable[str]] = None,
+        restore_deleted: Optional[bool] = None,
+        event_key_for_new_contacts: Optional[str] = None,
+        wait: bool = False,
+        validate: bool = True,
+        dry_run: bool = False,
+        progress: Optional[ProgressCallback] = None,
+        progress_interval: float = 0.5,
+        cancel: Optional[threading.Event] = None,
+        batch_size: int = 5000,
+        total: Optional[int] = None,
+    ) -> UpsertReport:
+        """Adds or updates contacts in bulk (``POST /contacts`` in parallel chunks of ≤ 3000).
+
+        ``contacts`` is any iterable of dicts (or dataclasses / TypedDicts) in the API's contact
+        shape, read lazily ``batch_size`` rows at a time. Every row gets exactly one outcome in the
+        returned report. ``progress(p)`` is called in this thread every ``progress_interval``
+        seconds and once at the end; ``p.cancel()`` or setting ``cancel`` stops the job.
+
+        Ctrl-C cancels the job, waits for a clean report and re-raises ``KeyboardInterrupt`` with
+        the report as its ``yespo_report`` attribute. A fatal error (the key refused, ...) is raised
+        with the report as its ``report`` attribute.
+        """
+        rows = _args.contacts_iterable(contacts)
+        _args.integer("batch_size", batch_size, 1, 1_000_000)
+        if total is None and hasattr(contacts, "__len__"):
+            try:
+                total = len(contacts)  # type: ignore[arg-type]
+            except TypeError:
+                total = None
+        options = self._upsert_options(
+            dedupe_on=dedupe_on, field_id=field_id, contact_fields=contact_fields,
+            custom_field_ids=custom_field_ids, group_names=group_names,
+            group_names_exclude=group_names_exclude, restore_deleted=restore_deleted,
+            event_key_for_new_contacts=event_key_for_new_contacts, wait=wait, validate=validate,
+            dry_run=dry_run,
+        )
+        return self._run_job(options, progress, progress_interval, total, cancel,
+                             lambda run: run.feed_rows(rows, batch_size))
+
+    def upsert_file(
+        self,
+        path: PathLike,
+        *,
+        format: Optional[str] = None,
+        columns: Optional[Mapping[str, str]] = None,
+        delimiter: Optional[str] = None,
+        dedupe_on: str = "email",
+        field_id: Optional[int] = None,
+        contact_fields: Optional[Iterable[str]] = None,
+        custom_field_ids: Optional[Iterable[int]] = None,
+        group_names: Optional[Iterable[str]] = None,
+        group_names_exclude: Optional[Iterable[str]] = None,
+        restore_deleted: Optional[bool] = None,
+        event_key_for_new_contacts: Optional[str] = None,
+        wait: bool = False,
+        validate: bool = True,
+        dry_run: bool = False,
+        progress: Optional[ProgressCallback] = None,
+        progress_interval: float = 0.5,
+        cancel: Optional[threading.Event] = None,
+    ) -> UpsertReport:
+        """Upserts a CSV, NDJSON or JSON-array file, streamed by the core in bounded memory.
+
+        ``format``: "csv" | "ndjson" | "json" (default: from the extension, else sniffed).
+        ``columns``: extra CSV header → field mapping, e.g. ``{"E-mail": "email", "Score": "12345"}``.
+        Other arguments as in :meth:`upsert_contacts`.
+        """
+        file_path = _args.path("path", path)
+        file_options: dict[str, Any] = {}
+        if format is not None:
+            if format not in ("csv", "ndjson", "json"):
+                raise ValidationError(f"format must be 'csv', 'ndjson' or 'json', got {format!r}")
+            file_options["format"] = format
+        if columns is not None:
+            if not isinstance(columns, Mapping):
+                raise ValidationError(f"columns must be a dict of CSV header -> field, not {type(columns).__name__}")
+            file_options["columns"] = {_args.text("columns key", k): _args.text(f"columns[{k!r}]", v)
+                                       for k, v in columns.items()}
+        if delimiter is not None:
+            if not isinstance(delimiter, str) or len(delimiter) != 1:
+                raise ValidationError("delimiter must be a single character")
+            file_options["delimiter"] = delimiter
+        options = self._upsert_options(
+            dedupe_on=dedupe_on, field_id=field_id, contact_fields=contact_fields,
+            custom_field_ids=custom_field_ids, group_names=group_names,
+            group_names_exclude=group_names_exclude, restore_deleted=restore_deleted,
+            event_key_for_new_contacts=event_key_for_new_contacts, wait=wait, validate=validate,
+            dry_run=dry_run,
+        )
+        file_json = orjson.dumps(file_options) if file_options else None
+        return self._run_job(options, progress, progress_interval, None, cancel,
+                             lambda run: run.feed_file(file_path.encode("utf-8"), file_json))
+
+    @staticmethod
+    def _upsert_options(**kw: Any) -> bytes:
+        opts: dict[str, Any] = {"dedupeOn": _args.dedupe_key(kw["dedupe_on"])}
+        if kw["field_id"] is not None:
+            opts["fieldId"] = _args.integer("field_id", kw["field_id"])
+        if kw["contact_fields"] is not None:
+            opts["contactFields"] = _args.string_list("contact_fields", kw["contact_fields"])
+        if kw["custom_field_ids"] is not None:
+            opts["customFieldsIDs"] = _args.int_list("custom_field_ids", kw["custom_field_ids"])
+        if kw["group_names"] is not None:
+            opts["groupNames"] = _args.string_list("group_names", kw["group_names"])
+        if kw["group_names_exclude"] is not None:
+            opts["groupNamesExclude"] = _args.string_list("group_names_exclude", kw["group_names_exclude"])
+        if kw["restore_deleted"] is not None:
+            opts["restoreDeleted"] = _args.boolean("restore_deleted", kw["restore_deleted"])
+        if kw["event_key_for_new_contacts"] is not None:
+            opts["eventKeyForNewContacts"] = _args.text("event_key_for_new_contacts",
+                                                        kw["event_key_for_new_contacts"])
+        opts["wait"] = _args.boolean("wait", kw["wait"])
+        opts["validate"] = _args.boolean("validate", kw["validate"])
+        opts["dryRun"] = _args.boolean("dry_run", kw["dry_run"])
+        return orjson.dumps(opts)
+
+    def _run_job(
+        self,
+        options: bytes,
+        progress: Optional[ProgressCallback],
+        progress_interval: float,
+        total: Optional[int],
+        cancel: Optional[threading.Event],
+        feed: Any,
+    ) -> UpsertReport:
+        if progress is not None and not callable(progress):
+            raise ValidationError("progress must be callable (it gets a yespo.Progress)")
+        _args.seconds_to_ms("progress_interval", progress_interval, 10)
+        job = ctypes.c_void_p(None)
+        err = ErrorSlot()
+        with self._lock:
+            if self._closing:
+                raise StateError("the client is closed", -13, 0)
+            rc = int(lib.yespo_upsert_begin(self._handle(), options, ctypes.byref(job), err.ref))
+        if rc != 0:
+            raise err.exception(rc, "starting the upsert")
+        assert job.value is not None
+        run: Optional[JobRun] = None
+        try:
+            run = JobRun(job.value, progress, progress_interval, total, cancel)
+            with self._lock:
+                self._jobs.add(run)
+                if self._closing:  # close() ran between begin and here
+                    run.cancel()
+            try:
+                feed(run)
+                report = run.finish()
+            except BaseException as exc:
+                report = run.abort()
+                attach_report(exc, report)
+                if isinstance(exc, KeyboardInterrupt):
+                    logger.warning("upsert interrupted: %r", report)
+                raise
+            run.final_progress(report)
+        finally:
+            if run is not None:
+                run.join_quietly()
+                with self._idle:
+                    self._jobs.discard(run)
+                    self._idle.notify_all()
+            lib.yespo_job_free(job.value)
+        fatal = report.fatal
+        if fatal is not None and fatal.code != E_CANCELLED:
+            fatal.report = report
+            raise fatal
+        return report
+
+
+def attach_report(exc: BaseException, report: UpsertReport) -> None:
+    try:
+        if isinstance(exc, YespoError):
+            exc.report = report
+        else:
+            setattr(exc, "yespo_report", report)
+    except (AttributeError, TypeError):  # exceptions with __slots__ cannot carry it
+        pass

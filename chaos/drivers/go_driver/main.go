@@ -1,0 +1,71 @@
+// Chaos front end for the Go binding: decodes an NDJSON file into typed Contacts, upserts them
+// with UpsertContacts, and writes the report summary and every row's outcome.
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	yespo "github.com/yespo-client/yespo-go"
+)
+
+func main() {
+	input := flag.String("input", "", "")
+	baseURL := flag.String("base-url", "", "")
+	reportPath := flag.String("report", "", "")
+	rowsPath := flag.String("rows", "", "")
+	concurrency := flag.Int("concurrency", 8, "")
+	rate := flag.Int("rate", 0, "")
+	chunk := flag.Int("chunk-size", 3000, "")
+	wait := flag.Bool("wait", false, "")
+	flag.Parse()
+	if err := run(*input, *baseURL, *reportPath, *rowsPath, *concurrency, *rate, *chunk, *wait); err != nil {
+		fmt.Fprintln(os.Stderr, "go-driver:", err)
+		os.Exit(2)
+	}
+}
+
+func run(input, baseURL, reportPath, rowsPath string, concurrency, rate, chunk int, wait bool) error {
+	f, err := os.Open(input)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var contacts []yespo.Contact
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for sc.Scan() {
+		var c yespo.Contact
+		if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
+			return fmt.Errorf("input line %d: %w", len(contacts)+1, err)
+		}
+		contacts = append(contacts, c)
+	}
+	client, err := yespo.NewClient(os.Getenv("YESPO_API_KEY"), yespo.WithBaseURL(baseURL),
+		yespo.WithConcurrency(concurrency), yespo.WithRateLimit(rate), yespo.WithChunkSize(chunk),
+		yespo.WithRetryBackoff(50*time.Millisecond, time.Second),
+		yespo.WithImportPolling(100*time.Millisecond, 5*time.Minute))
+	if err != nil {
+		return err
+	}
+	defer client.Close()
+	report, err := client.UpsertContacts(context.Background(), contacts, yespo.UpsertOptions{Wait: wait})
+	if report == nil {
+		return err
+	}
+	defer report.Close()
+	summary, _ := json.Marshal(report)
+	if err := os.WriteFile(reportPath, summary, 0o644); err != nil {
+		return err
+	}
+	rows, err := report.RowsNDJSON(yespo.RowsAll)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(rowsPath, rows, 0o644)
+}

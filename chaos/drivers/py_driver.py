@@ -1,0 +1,41 @@
+"""Chaos front end for the Python binding: upserts an NDJSON file through `upsert_contacts` fed
+by a generator (the path most scripts take) and writes the report summary and every row's outcome."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+import yespo
+
+
+def rows(path: str):
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                yield json.loads(line)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    for flag in ("--input", "--base-url", "--report", "--rows"):
+        ap.add_argument(flag, required=True)
+    for flag in ("--concurrency", "--rate", "--chunk-size"):
+        ap.add_argument(flag, type=int, required=True)
+    ap.add_argument("--wait", action="store_true")
+    a = ap.parse_args()
+    with yespo.Client(os.environ["YESPO_API_KEY"], base_url=a.base_url, concurrency=a.concurrency,
+                      rate_limit=a.rate, chunk_size=a.chunk_size, retry_base=0.05, retry_max=1.0,
+                      import_poll_interval=0.1) as client:
+        report = client.upsert_contacts(rows(a.input), wait=a.wait, batch_size=1000)
+        with open(a.report, "w", encoding="utf-8") as f:
+            json.dump(report.summary(), f)
+        with open(a.rows, "w", encoding="utf-8") as f:
+            for r in report.rows_with():
+                f.write(json.dumps(r.to_dict()) + "\n")
+    return 0 if report.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,96 @@
+"""The invariants every chaos run must keep, checked against the emulator's own state."""
+from __future__ import annotations
+
+import base64
+import json
+import urllib.request
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional
+
+from plan import RunPlan, contact_for
+
+OUTCOMES = ("accepted", "rejected", "invalid", "duplicate", "notSent")
+
+
+@dataclass
+class RunResult:
+    summary: Optional[dict]              # the report summary JSON (yespo_report_json shape)
+    rows: List[dict]                     # per-row outcomes that the front end exposes
+    rows_complete: bool                  # True: `rows` lists every row; False: failed rows only
+    output: str = ""                     # everything the front end printed or wrote
+    crashed: bool = False
+    detail: str = ""
+    accepted: int = 0
+    extra: Dict[str, object] = field(default_factory=dict)
+
+
+def stored_contacts(emu_url: str) -> Dict[str, dict]:
+    with urllib.request.urlopen(emu_url + "/_emulator/contacts", timeout=120) as r:
+        lines = r.read().decode("utf-8").splitlines()
+    by_email: Dict[str, dict] = {}
+    for line in lines:
+        if not line.strip():
+            continue
+        c = json.loads(line)
+        for ch in c.get("channels") or []:
+            if ch.get("type") == "email":
+                by_email[str(ch.get("value")).lower()] = c
+    return by_email
+
+
+def check_run(plan: RunPlan, res: RunResult, emu, api_key: str) -> List[str]:
+    problems: List[str] = []
+    if res.crashed:
+        return [f"front end crashed: {res.detail}"]
+    s = res.summary
+    if s is None:
+        return [f"no report: {res.detail}"]
+    counts = {k: int(s.get(k, 0)) for k in ("accepted", "rejected", "invalid", "duplicates", "notSent")}
+    if s.get("rows") != plan.rows:
+        problems.append(f"report has {s.get('rows')} rows, input has {plan.rows}")
+    if sum(counts.values()) != plan.rows:
+        problems.append(f"outcomes {counts} add up to {sum(counts.values())}, not {plan.rows}")
+    seen: Dict[int, str] = {}
+    for r in res.rows:
+        n = int(r["row"])
+        if n in seen:
+            problems.append(f"row {n} has two outcomes: {seen[n]} and {r['outcome']}")
+        seen[n] = r["outcome"]
+        if r["outcome"] not in OUTCOMES:
+            problems.append(f"row {n} has an unknown outcome {r['outcome']!r}")
+    if res.rows_complete and len(seen) != plan.rows:
+        problems.append(f"{plan.rows - len(seen)} rows have no outcome")
+    invalid = sorted(n for n, o in seen.items() if o == "invalid")
+    if invalid != plan.bad_rows:
+        problems.append(f"invalid rows {invalid[:10]} differ from the bad rows {plan.bad_rows[:10]}")
+    if s.get("fatal") and not s.get("cancelled"):
+        problems.append(f"the job stopped with a fatal error: {s.get('fatal')}")
+    if not plan.fault_kinds and counts["notSent"]:
+        problems.append(f"{counts['notSent']} rows not sent without any fault")
+    emu.flush_imports()
+    stored = stored_contacts(emu.url)
+    accepted_rows = [n for n in range(1, plan.rows + 1) if seen.get(n, "accepted") == "accepted"] \
+        if not res.rows_complete else [n for n, o in seen.items() if o == "accepted"]
+    if len(accepted_rows) != counts["accepted"]:
+        problems.append(f"{len(accepted_rows)} rows listed accepted, report counts {counts['accepted']}")
+    missing = []
+    for n in accepted_rows:
+        want = contact_for(plan, n)
+        email = want["channels"][0]["value"].lower() if want["channels"] else ""
+        got = stored.get(email)
+        if got is None or got.get("firstName") != want["firstName"]:
+            missing.append(n)
+    if missing:
+        problems.append(f"{len(missing)} rows reported accepted are not in the emulator as sent, "
+                        f"e.g. rows {missing[:5]}")
+    stats = emu.stats()
+    if stats.get("maxInFlightBulk", 0) > plan.concurrency:
+        problems.append(f"{stats['maxInFlightBulk']} bulk requests in flight, limit {plan.concurrency}")
+    if plan.rate and stats.get("peakBulkRequestsPerSecond", 0) > plan.rate + max(1, plan.rate // 10):
+        problems.append(f"{stats['peakBulkRequestsPerSecond']} bulk requests in one second, budget {plan.rate}")
+    b64 = base64.b64encode(f":{api_key}".encode()).decode()
+    for secret in (api_key, b64):
+        if secret in res.output:
+            problems.append("the API key (or its Base64 form) appears in the front end's output")
+    res.accepted = counts["accepted"]
+    return problems

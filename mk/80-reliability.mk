@@ -1,0 +1,20 @@
+# Reliability: seeded chaos runs through the CLI, Python and Go (`make chaos`: 300 runs; a short
+# version is part of `make test`), the Swift tests under AddressSanitizer and ThreadSanitizer
+# (`make sanitize`), and long fuzzing runs of every fuzz target (`make fuzz FUZZ_SECONDS=600`).
+.PHONY: chaos chaos-smoke sanitize fuzz
+CHAOS_RUNS ?= 300
+FUZZ_SECONDS ?= 600
+TEST_TARGETS += chaos-smoke
+
+chaos: emulator release bench-venv
+	$(BENCH_VENV)/bin/python chaos/run.py --runs $(CHAOS_RUNS) --summary bench/results/chaos-latest.json
+
+chaos-smoke: emulator release bench-venv
+	$(BENCH_VENV)/bin/python chaos/run.py --runs 15 --first-seed 1000
+
+sanitize: emulator
+	$(SWIFT) test --sanitize=address --scratch-path .build-asan
+	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan
+
+fuzz:
+	@for t in fuzz/*/run.sh; do echo "=== $$t $(FUZZ_SECONDS)s"; bash $$t $(FUZZ_SECONDS) || exit 1; done
