@@ -243,6 +243,6 @@ def test_report_rows_api(client: yespo.Client) -> None:
     assert summary["rows"] == 2 and summary["complete"] is True
     report.close()
     report.close()  # idempotent
-    with pytest.raises(yespo.StateError, match="close"):
+    with pytest.raises(yespo.StateError, match=r"close\(\) was called"):
         list(report.rows_with())
     assert report.accepted == 1
