@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -281,4 +282,107 @@ void remove_temp_file(char *path) {
         rmdir(path);
     }
     free(path);
+}
+
+struct file_server {
+    int listen_fd;
+    int served;
+    pthread_mutex_t lock; /* guards stopping */
+    int stopping;
+    char *body;
+    pthread_t thread;
+};
+
+static void *file_server_loop(void *arg) {
+    file_server *fs = arg;
+    for (;;) {
+        char request[4096], head[256];
+        int fd = accept(fs->listen_fd, NULL, NULL);
+        size_t len = strlen(fs->body);
+        int head_len;
+        if (fd < 0) {
+            if (errno == EINTR) continue;
+            break;
+        }
+        {
+            int stopping;
+            pthread_mutex_lock(&fs->lock);
+            stopping = fs->stopping;
+            pthread_mutex_unlock(&fs->lock);
+            if (stopping) { close(fd); break; }
+        }
+        /* one read is enough for a GET from the emulator; the answer closes the connection */
+        if (read(fd, request, sizeof request) > 0) {
+            head_len = snprintf(head, sizeof head, "HTTP/1.1 200 OK\r\nContent-Type: text/csv\r\n"
+                                "Content-Length: %lu\r\nConnection: close\r\n\r\n", (unsigned long)len);
+            if (write(fd, head, (size_t)head_len) == head_len && write(fd, fs->body, len) == (ssize_t)len) fs->served++;
+        }
+        close(fd);
+    }
+    return NULL;
+}
+
+file_server *file_server_start(const char *body, int *port_out) {
+    struct sockaddr_in addr;
+    socklen_t addr_len = sizeof addr;
+    file_server *fs = calloc(1, sizeof *fs);
+    if (fs == NULL || (fs->body = malloc(strlen(body) + 1)) == NULL) test_fail(__FILE__, __LINE__, "out of memory");
+    strcpy(fs->body, body);
+    pthread_mutex_init(&fs->lock, NULL);
+    fs->listen_fd = socket(AF_INET, SOCK_STREAM, 0);
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fs->listen_fd < 0 || bind(fs->listen_fd, (struct sockaddr *)&addr, sizeof addr) != 0 ||
+        listen(fs->listen_fd, 8) != 0 || getsockname(fs->listen_fd, (struct sockaddr *)&addr, &addr_len) != 0)
+        test_fail(__FILE__, __LINE__, "file server: %s", strerror(errno));
+    *port_out = ntohs(addr.sin_port);
+    if (pthread_create(&fs->thread, NULL, file_server_loop, fs) != 0) test_fail(__FILE__, __LINE__, "pthread_create");
+    return fs;
+}
+
+int file_server_stop(file_server *fs) {
+    struct sockaddr_in addr;
+    socklen_t addr_len = sizeof addr;
+    int served, poke;
+    /* wake the accept() with one last connection, then join */
+    pthread_mutex_lock(&fs->lock);
+    fs->stopping = 1;
+    pthread_mutex_unlock(&fs->lock);
+    getsockname(fs->listen_fd, (struct sockaddr *)&addr, &addr_len);
+    poke = socket(AF_INET, SOCK_STREAM, 0);
+    if (poke >= 0) {
+        if (connect(poke, (struct sockaddr *)&addr, sizeof addr) != 0) { /* the loop may already be gone */ }
+        close(poke);
+    }
+    pthread_join(fs->thread, NULL);
+    close(fs->listen_fd);
+    served = fs->served;
+    pthread_mutex_destroy(&fs->lock);
+    free(fs->body);
+    free(fs);
+    return served;
+}
+
+json_t *admin_contact_by_email(const emulator *emu, const char *email) {
+    int status;
+    char *text = http_request(emu, "GET", "/_emulator/contacts", NULL, &status, NULL);
+    char *line = text, *next;
+    json_t *found = NULL;
+    if (status != 200) test_fail(__FILE__, __LINE__, "GET /_emulator/contacts -> %d", status);
+    for (; line != NULL && *line != '\0' && found == NULL; line = next) {
+        json_t *contact, *channels;
+        size_t i;
+        next = strchr(line, '\n');
+        if (next != NULL) *next++ = '\0';
+        contact = json_loads(line, 0, NULL);
+        channels = json_object_get(contact, "channels");
+        for (i = 0; i < json_array_size(channels); i++) {
+            const char *value = json_string_value(json_object_get(json_array_get(channels, i), "value"));
+            if (value != NULL && strcmp(value, email) == 0) found = json_incref(contact);
+        }
+        json_decref(contact);
+    }
+    free(text);
+    return found;
 }

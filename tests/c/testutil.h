@@ -31,6 +31,9 @@ json_t *admin_json(const emulator *emu, const char *method, const char *path, co
 /* Counts the non-empty lines of GET /_emulator/contacts. */
 size_t admin_contact_count(const emulator *emu);
 
+/* The stored contact (GET /_emulator/contacts) with this channel value, or NULL. */
+json_t *admin_contact_by_email(const emulator *emu, const char *email);
+
 /* Parses JSON text returned by the library; fails the test if it does not parse. Frees `text`
  * with yespo_free. */
 json_t *take_json(char *text, const char *what);
@@ -49,6 +52,13 @@ void test_fail(const char *file, int line, const char *fmt, ...);
     if (rc_ != YESPO_OK) test_fail(__FILE__, __LINE__, "%s -> %d (%s): %s", #call_with_err, rc_, \
                                    yespo_strerror(rc_), yespo_error_message(errvar)); \
 } while (0)
+
+/* A one-file HTTP server on 127.0.0.1 for POST /contacts/upload links: answers every GET with
+ * `body` (copied) until stopped. */
+typedef struct file_server file_server;
+file_server *file_server_start(const char *body, int *port_out);
+/* How many requests it answered. Stops the server and frees it. */
+int file_server_stop(file_server *server);
 
 /* The emulator the failure handler stops; set by emulator_start. */
 void testutil_register_for_cleanup(emulator *emu);

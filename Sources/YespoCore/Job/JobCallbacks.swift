@@ -35,6 +35,7 @@ extension JobCore {
                 let now = monotonicNs()
                 batches = outbox
                 outbox = []
+                if !batches.isEmpty { monitor.broadcast() }   // a feed may wait for the outbox to drain
                 outcomeHandler = self.outcomeHandler
                 progressHandler = self.progressHandler
                 if progressHandler != nil && now >= nextProgressNs {

@@ -15,10 +15,3 @@ func wallClockSeconds() -> Int64 {
     clock_gettime(CLOCK_REALTIME, &ts)
     return Int64(ts.tv_sec)
 }
-
-/// CPU time used by the calling thread, in microseconds (for measuring the engine's cost).
-func threadCPUMicros() -> Int64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
-    return Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1000
-}

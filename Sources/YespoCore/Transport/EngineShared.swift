@@ -26,8 +26,6 @@ final class TransportCounters: Sendable {
     let connectionsOpened = Atomic<Int>(0)
     let inFlight = Atomic<Int>(0)
     let concurrency = Atomic<Int>(0)
-    /// CPU time the engine thread has used, for measuring its cost per request.
-    let engineCPUMicros = Atomic<Int>(0)
 
 
     func snapshot() -> TransportStats {
@@ -55,6 +53,16 @@ final class EngineShared: Sendable {
     let detachOnExit = Atomic<Bool>(false)
 
     init(multi: MultiHandle) { self.multi = multi }
+
+    /// CPU time the engine thread has used so far, read from any thread (0 if unknown).
+    var engineCPUMicros: Int {
+        let id = engineThreadID.load(ordering: .acquiring)
+        var clock = clockid_t()
+        guard id != 0, pthread_getcpuclockid(id, &clock) == 0 else { return 0 }
+        var ts = timespec()
+        guard clock_gettime(clock, &ts) == 0 else { return 0 }
+        return ts.tv_sec * 1_000_000 + ts.tv_nsec / 1000
+    }
 
     var isEngineThread: Bool {
         let id = engineThreadID.load(ordering: .acquiring)

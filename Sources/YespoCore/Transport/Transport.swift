@@ -78,7 +78,7 @@ public final class Transport: Sendable {
     public func stats() -> TransportStats { shared.counters.snapshot() }
 
     /// CPU microseconds the engine thread used so far (for measuring its cost per request).
-    public var engineCPUMicros: Int { shared.counters.engineCPUMicros.load(ordering: .relaxed) }
+    public var engineCPUMicros: Int { shared.engineCPUMicros }
 
     /// Cancels everything (each completion runs with `.cancelled`), stops the engine thread and
     /// frees curl. Idempotent. From a completion handler it only starts the shutdown.

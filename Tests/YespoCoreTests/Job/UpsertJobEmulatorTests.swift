@@ -122,6 +122,34 @@ struct UpsertJobEmulatorTests {
         }
     }
 
+    @Test func otherMatchKeysMapContactIdsToo() throws {
+        try EmulatorProcess.with(["--quiet", "--rate-limit-bulk", "0", "--import-delay-ms", "20"]) { emu in
+            let client = try jobClient(emu)
+            defer { client.close() }
+            for dedupe in [DedupeKey.sms, .externalCustomerId, .emailOrSms] {
+                var options = UpsertOptions()
+                options.dedupeOn = dedupe
+                options.wait = true
+                let job = try client.beginUpsert(options)
+                var array = "["
+                for n in 0..<50 {
+                    if n > 0 { array += "," }
+                    array += #"{"externalCustomerId":"\#(dedupe.rawValue)-\#(n)","channels":[{"type":"sms","value":"+38 (050) 100-\#(String(1000 + n))"}]}"#
+                }
+                array += "]"
+                var feedError: YespoError? = nil
+                Array(array.utf8).withUnsafeBytes { raw in
+                    do throws(YespoError) { try job.feedJSONArray(raw) } catch { feedError = error }
+                }
+                #expect(feedError == nil)
+                let report = try job.finish()
+                #expect(report.accepted == 50, "\(dedupe): \(String(decoding: report.rowsNDJSON(kinds: [.invalid, .rejected]), as: UTF8.self).prefix(400))")
+                let ids = (1...50).compactMap { report.outcome(row: $0)?.contactId }
+                #expect(ids.count == 50, "\(dedupe): \(ids.count) contact ids")
+            }
+        }
+    }
+
     @Test func importErrorRejectsTheRowsWithTheDescription() throws {
         try EmulatorProcess.with(["--quiet", "--rate-limit-bulk", "0"]) { emu in
             _ = try emu.adminText("POST", "/faults", body: #"{"seed":1,"rules":[{"method":"POST","path":"/api/v1/contacts","count":1,"action":"importError"}]}"#)

@@ -82,6 +82,7 @@ public struct EmulatorWorld: Sendable {
             s.state = .error(failure)
             return
         }
+        if s.options.dedupeOn == .fieldId, let fid = s.options.fieldId { store.ensureFieldIndex(fid) }
         var mapping: [(dedupeValue: String, contactId: Int64)] = []
         mapping.reserveCapacity(s.rows.count)
         for row in s.rows {

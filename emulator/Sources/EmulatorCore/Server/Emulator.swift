@@ -35,6 +35,7 @@ public final class Emulator: Sendable {
         logger.logLevel = .critical
         let app = Application(
             responder: EmulatorResponder(emulator: self),
+            server: .http1(additionalChannelHandlers: [ExpectContinueHandler()]),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil, backlog: 1024),
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? 0) },
             logger: logger
