@@ -68,6 +68,9 @@ private func checkErrorText(_ body: [UInt8]) {
     }
     let redacted = redactingSecret(httpFailureText(status: 500, body: body), apiKey)
     if containsBytes(Array(redacted.utf8), Array(apiKey.utf8)) { fail("the API key survived redaction", body) }
+    if containsBytes(Array(redacted.utf8), Array(base64Encode(Array((":" + apiKey).utf8)).utf8)) {
+        fail("the API key's Basic-auth form survived redaction", body)
+    }
 }
 
 /// The client's normalised answers (include/yespo.h shapes) must be JSON objects of that shape.
