@@ -174,6 +174,22 @@ struct TransportHostileTests {
         }
     }
 
+    @Test func retryAfterHoldsBackTheOtherWaitingRequestsToo() throws {
+        let arrivals = Mutex<[Int64]>([])
+        let server = try HostileServer { _, i in
+            arrivals.withLock { $0.append(monotonicMicros()) }
+            return i == 0 ? .respond(status: 429, headers: ["Retry-After: 1"]) : .respond(status: 200)
+        }
+        try withTransport(server, { $0.concurrency = 1 }) { t in
+            let outs = sendAll(t, (0..<3).map { _ in HTTPRequest(method: "POST", path: "/contacts", body: [1], requestClass: .bulk) })
+            #expect(outs.allSatisfy { $0.status == 200 })
+            let times = arrivals.withLock { $0 }
+            #expect(times.count == 4)
+            // Without the pause, the second request would take the free slot at once after the 429.
+            if times.count == 4 { #expect(times[1] - times[0] >= 950_000) }
+        }
+    }
+
     @Test func cancelEndsQueuedAndInFlightRequestsOnce() throws {
         let server = try HostileServer { _, _ in .delayed(ms: 3000, status: 200, body: []) }
         try withTransport(server, { $0.concurrency = 1 }) { t in
