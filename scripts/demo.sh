@@ -15,11 +15,13 @@ MAKE="${MAKE:-make}"
 if [ -t 1 ]; then bold=$'\033[1m'; reset=$'\033[0m'; else bold=""; reset=""; fi
 step() { printf '\n%s==> %s%s\n' "$bold" "$*" "$reset"; }
 
-step "Installing what is missing (make deps)"
-"$MAKE" --no-print-directory deps
+if [ "${DEMO_SKIP_BUILD:-0}" != 1 ]; then   # DEMO_SKIP_BUILD=1: use YESPO_CLI / YESPO_EMULATOR as they are
+  step "Installing what is missing (make deps)"
+  "$MAKE" --no-print-directory deps
 
-step "Building the emulator and the CLI (make emulator release)"
-"$MAKE" --no-print-directory emulator release
+  step "Building the emulator and the CLI (make emulator release)"
+  "$MAKE" --no-print-directory emulator release
+fi
 
 YESPO="${YESPO_CLI:-$ROOT/dist/bin/yespo}"
 EMULATOR="${YESPO_EMULATOR:-$ROOT/dist/bin/yespo-emulator}"
@@ -57,8 +59,8 @@ echo "..."
 step "yespo upsert --wait contacts.csv"
 export YESPO_API_KEY=test-key      # the emulator's key; a real one would come from your secrets store
 set +e
-"$YESPO" upsert "$WORK/contacts.csv" --base-url "$URL/api/v1" --wait --poll-interval 0.2 \
-  --report "$WORK/report.json" --rejects "$WORK/rejects.ndjson" --progress-interval 1
+(cd "$WORK" && "$YESPO" upsert contacts.csv --base-url "$URL/api/v1" --wait --poll-interval 0.2 \
+  --report report.json --rejects rejects.ndjson --progress-interval 1)
 rc=$?
 set -e
 echo "exit code: $rc (1 = some rows were not accepted: the deliberately bad ones)"
@@ -69,7 +71,8 @@ python3 - "$WORK/rejects.ndjson" <<'EOF'
 import json, sys
 for line in open(sys.argv[1], encoding="utf-8"):
     r = json.loads(line)
-    print(f"  row {r['row']:>6}  {r['outcome']:<8}  {r['reason']}")
+    reason = r["reason"].removeprefix(f"row {r['row']}: ")
+    print(f"  row {r['row']:>6}  {r['outcome']:<8}  {reason}")
 EOF
 
 step "Checking the emulator holds exactly the expected contacts"

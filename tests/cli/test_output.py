@@ -54,15 +54,15 @@ def test_tty_shows_a_live_bar_and_the_table(make_emulator, tmp_path):
 
 def test_pipe_gets_plain_progress_lines(make_emulator, tmp_path):
     slow = make_emulator("--import-delay-ms", "0", "--latency-ms", "40")
-    path, _ = gen(tmp_path, "c.csv", 6000)
+    path, _ = gen(tmp_path, "c.csv", 9000)
     p = run_cli(["upsert", "--chunk-size", "200", "--concurrency", "2", "--progress-interval", "0.2", str(path)],
                 emu=slow)
     assert p.returncode == 0, p.stderr
     lines = [l for l in p.stderr.splitlines() if l.startswith("progress: ")]
     assert len(lines) >= 2, p.stderr
     assert "\r" not in p.stderr and "\x1b" not in p.stderr
-    assert lines[-1].startswith("progress: 6,000/6,000 rows (100%)")
-    assert "Done: all 6,000 rows accepted" in p.stdout
+    assert lines[-1].startswith("progress: 9,000/9,000 rows (100%)")
+    assert "Done: all 9,000 rows accepted" in p.stdout
     for label in ("rows", "accepted", "rejected", "invalid", "duplicates", "not sent", "requests", "elapsed"):
         assert re.search(rf"^\s+{label}\s", p.stdout, re.M), label
 
@@ -92,7 +92,7 @@ def test_the_key_never_appears_anywhere(emu, tmp_path):
     outputs += [p.stdout, p.stderr]
     code, seen = run_in_pty(["upsert", "--api-key-file", str(keyfile), str(path)], cli_env(emu, key=None))
     outputs.append(seen.decode("utf-8", "replace"))
-    # errors: the key is refused (the emulator only knows other keys on a fresh instance? use a bad url)
+    # error paths with the key in use: a wrong path (404s), a missing contact, an unknown session
     p = run_cli(["upsert", "--base-url", emu.base_url + "/nope", str(path)], emu=emu, key=SECRET_KEY)
     outputs += [p.stdout, p.stderr]
     p = run_cli(["contact", "get", "999999"], emu=emu, key=SECRET_KEY)

@@ -126,3 +126,19 @@ def test_journal_holds_ranges_not_contacts(emu, tmp_path):
                 a, _, b = part.partition("-")
                 rows += range(int(a), int(b or a) + 1)
     assert sorted(rows) == list(range(1, 1001))
+
+
+def test_one_journal_one_run_at_a_time(make_emulator, tmp_path):
+    slow = make_emulator("--import-delay-ms", "0", "--latency-ms", "200")
+    path, _ = gen(tmp_path, "c.csv", 3000)
+    journal = tmp_path / "j"
+    args = ["upsert", "-q", "--chunk-size", "100", "--concurrency", "1", "--journal", str(journal), str(path)]
+    first = subprocess.Popen([CLI, *args], env=cli_env(slow), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(0.5)
+        assert first.poll() is None
+        second = run_cli(args + ["--resume"], emu=slow)
+        assert second.returncode == 2 and "in use" in second.stderr
+    finally:
+        first.kill()
+        first.wait()

@@ -38,8 +38,17 @@ struct ByteWriter: ByteSink {
     @inline(__always) mutating func append(contentsOf bytes: UnsafeRawBufferPointer) {
         let n = bytes.count
         guard n > 0, let src = bytes.baseAddress else { return }
-        if count + n > capacity { grow(n) }
-        memcpy(base + count, src, n)
+        if count &+ n > capacity { grow(n) }
+        let dst = UnsafeMutableRawPointer(base + count)
+        if n >= 8 && n <= 16 {
+            // Most copies are short keys and values: two overlapping words beat a memcpy call.
+            dst.storeBytes(of: src.loadUnaligned(as: UInt64.self), as: UInt64.self)
+            (dst + n - 8).storeBytes(of: (src + n - 8).loadUnaligned(as: UInt64.self), as: UInt64.self)
+        } else if n < 8 {
+            for k in 0..<n { dst.storeBytes(of: src.load(fromByteOffset: k, as: UInt8.self), toByteOffset: k, as: UInt8.self) }
+        } else {
+            memcpy(dst, src, n)
+        }
         count &+= n
     }
 

@@ -1,6 +1,7 @@
 // The client-side rules for channel values (contracts §3): how an email and a phone number are
 // normalised and when they are refused. The server applies the same rules, so a row refused here
 // would only have come back in `failedContacts`.
+import Glibc
 
 enum ChannelType: Int, CaseIterable {
     case email = 0, sms, mobilepush, webpush, viber
@@ -132,11 +133,9 @@ func trimASCIIWhitespace(_ v: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer 
     return UnsafeRawBufferPointer(rebasing: v[lo..<hi])
 }
 
-func bytesEqual(_ a: UnsafeRawBufferPointer, _ s: StaticString) -> Bool {
+@inline(__always) func bytesEqual(_ a: UnsafeRawBufferPointer, _ s: StaticString) -> Bool {
     let n = s.utf8CodeUnitCount
     guard a.count == n else { return false }
-    let p = s.utf8Start
-    for k in 0..<n where a[k] != p[k] { return false }
-    return true
+    return n == 0 || memcmp(a.baseAddress!, s.utf8Start, n) == 0
 }
 

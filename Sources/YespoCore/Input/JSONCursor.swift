@@ -94,10 +94,10 @@ struct JSONCursor {
         try expect(JSONByte.quote, "expected a string")
         var token = StringToken(start: i, end: i, hasEscapes: false, hasNonASCII: false)
         while true {
-            // Eight bytes at a time while none is special (quote, backslash, control, non-ASCII).
+            // Eight bytes at a time to the next special byte (quote, backslash, control, non-ASCII).
             while i &+ 8 <= count {
-                let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                if swarHasSpecialStringByte(w) { break }
+                let special = swarSpecialStringBytes(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+                if special != 0 { i &+= special.trailingZeroBitCount &>> 3; break }
                 i &+= 8
             }
             guard i < count else { throw problem("unterminated string", at: token.start - 1) }
@@ -265,16 +265,23 @@ struct JSONCursor {
 
 // MARK: byte helpers
 
-/// True when any of the 8 bytes is '"', '\\', < 0x20 or >= 0x80.
-@inline(__always) func swarHasSpecialStringByte(_ w: UInt64) -> Bool {
-    let ones: UInt64 = 0x0101_0101_0101_0101
-    let highs: UInt64 = 0x8080_8080_8080_8080
-    let q = w ^ (ones &* 0x22)
-    let bs = w ^ (ones &* 0x5C)
-    let hasQuote = (q &- ones) & ~q
-    let hasBackslash = (bs &- ones) & ~bs
-    let hasControl = w &- (ones &* 0x20)  // borrows into the high bit for bytes < 0x20
-    return ((hasQuote | hasBackslash | hasControl) & ~w | w) & highs != 0
+/// The high bit set in each of the 8 bytes (little-endian) that is '"', '\\', < 0x20 or >= 0x80,
+/// exactly: no carries cross bytes, so the lowest set bit finds the first such byte.
+@inline(__always) func swarSpecialStringBytes(_ w: UInt64) -> UInt64 {
+    let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+    let q = w ^ 0x2222_2222_2222_2222
+    let bs = w ^ 0x5C5C_5C5C_5C5C_5C5C
+    let isQuote = ~(((q & low7) &+ low7) | q)
+    let isBackslash = ~(((bs & low7) &+ low7) | bs)
+    let isControl = ~((w & low7) &+ 0x6060_6060_6060_6060)  // low 7 bits + 0x60 < 0x80 ⇔ < 0x20
+    return (isQuote | isBackslash | isControl | w) & 0x8080_8080_8080_8080
+}
+
+/// The high bit set in each of the 8 bytes that equals `b` (exact, as above).
+@inline(__always) func swarBytesEqual(_ w: UInt64, _ b: UInt8) -> UInt64 {
+    let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+    let x = w ^ (0x0101_0101_0101_0101 &* UInt64(b))
+    return ~(((x & low7) &+ low7) | x) & 0x8080_8080_8080_8080
 }
 
 /// The length of the valid UTF-8 sequence starting at `at` (whose first byte is >= 0x80), per

@@ -45,7 +45,7 @@ extension JSONCursor {
     func scalarCount(_ t: StringToken) -> Int {
         if !t.hasEscapes && !t.hasNonASCII { return t.end - t.start }
         if !t.hasEscapes { return countScalars(raw(t.start, t.end)) }
-        return countScalars(decoded(t).withUnsafeBytes { $0 })
+        return decoded(t).withUnsafeBytes { countScalars($0) }
     }
 }
 

@@ -40,10 +40,11 @@ struct CSVSplitter {
         let p = s.p
         var i = s.scan
         while i < s.end {
-            // Eight bytes at a time while none is a quote or a newline.
+            // Eight bytes at a time to the next quote or newline.
             while i &+ 8 <= s.end {
                 let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
-                if swarHasByte(w, JSONByte.quote) || swarHasByte(w, 0x0A) { break }
+                let hits = swarBytesEqual(w, JSONByte.quote) | swarBytesEqual(w, 0x0A)
+                if hits != 0 { i &+= hits.trailingZeroBitCount &>> 3; break }
                 i &+= 8
             }
             guard i < s.end else { break }
@@ -63,12 +64,6 @@ struct CSVSplitter {
     }
 }
 
-/// True when one of the 8 bytes of `w` equals `b`.
-@inline(__always) func swarHasByte(_ w: UInt64, _ b: UInt8) -> Bool {
-    let ones: UInt64 = 0x0101_0101_0101_0101
-    let x = w ^ (ones &* UInt64(b))
-    return (x &- ones) & ~x & 0x8080_8080_8080_8080 != 0
-}
 
 /// Streams the elements of one JSON array. Only the structure between elements is checked here
 /// (brackets, commas); an element's own syntax is the row's business (ContactPreparer), so one

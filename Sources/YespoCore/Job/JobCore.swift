@@ -52,6 +52,8 @@ final class JobCore: @unchecked Sendable {
     var cancelled = false
     var ticketsCancelled = false
     var done = false
+    /// Set by finish() when the outcome store moves to the report.
+    var finalProgress: UpsertProgress? = nil
     var closing = false
     var finished = false
     var callbackThread: JobThread?
@@ -71,6 +73,9 @@ final class JobCore: @unchecked Sendable {
     }
 
     var isStopped: Bool { stopped.load(ordering: .relaxed) }
+
+    /// Outcome batches waiting for the handler before feeding blocks.
+    static var maxPendingBatches: Int { 64 }
 
     // MARK: feeding (caller's thread, feedLock held)
 
@@ -117,7 +122,12 @@ final class JobCore: @unchecked Sendable {
                 if options.dryRun {
                     planOnlyLocked(chunk)
                 } else {
-                    while queue.count - queueHead >= maxQueued && fatal == nil && !cancelled { monitor.wait() }
+                    // Also wait for a slow outcome handler: batches it has not taken yet count
+                    // as memory too.
+                    while (queue.count - queueHead >= maxQueued || outbox.count >= Self.maxPendingBatches)
+                            && fatal == nil && !cancelled && !closing {
+                        monitor.wait()
+                    }
                     if fatal != nil || cancelled {
                         notSentLocked(chunk)
                         stoppedNow = true

@@ -24,6 +24,10 @@ final class Engine {
     private var waitingOther = FIFO<Transfer>()
     private var delayed: [Transfer] = []
     private var inFlightBulk = 0
+    /// No new bulk / other attempt starts before these times: a Retry-After speaks for the server
+    /// as a whole, not just for the request that got it.
+    private var bulkPausedUntil: Int64 = 0
+    private var otherPausedUntil: Int64 = 0
     private var inFlightOther = 0
     private var idleHandles: [UnsafeMutableRawPointer] = []
 
@@ -81,23 +85,13 @@ final class Engine {
     }
 
     private func admit(_ sub: Submission, now: Int64) {
-        if let problem = Self.problem(with: sub.request) {
+        if let problem = sub.request.problem {
             sub.completion(.failure(YespoError(.invalidArgument, problem), attempts: 0))
             return
         }
         let t = Transfer(sub, now: now, maxResponseBytes: Transport.maxResponseBytes)
         live[t.id] = t
         enqueue(t)
-    }
-
-    static func problem(with r: HTTPRequest) -> String? {
-        let methods = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"]
-        guard methods.contains(r.method.uppercased()) else { return "unsupported HTTP method '\(r.method)'" }
-        guard r.path.hasPrefix("/") else { return "request path must start with '/': '\(r.path)'" }
-        guard !r.path.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F || $0 == "#" }) else {
-            return "request path contains a space, control character or '#'"
-        }
-        return nil
     }
 
     private func apply(_ s: ClientSettings) {
@@ -138,9 +132,11 @@ final class Engine {
     private func startWaiting(now: Int64) -> Int64? {
         while true {
             let next: Transfer?
-            if inFlightOther < Self.otherConcurrency, let t = waitingOther.peek(skipping: { $0.state != .waiting }) {
+            if inFlightOther < Self.otherConcurrency, now >= otherPausedUntil,
+               let t = waitingOther.peek(skipping: { $0.state != .waiting }) {
                 next = t
-            } else if inFlightBulk < adaptive.current, let t = waitingBulk.peek(skipping: { $0.state != .waiting }) {
+            } else if inFlightBulk < adaptive.current, now >= bulkPausedUntil,
+                      let t = waitingBulk.peek(skipping: { $0.state != .waiting }) {
                 next = t
             } else {
                 next = nil
@@ -157,6 +153,8 @@ final class Engine {
     private func pollTimeoutMs(now: Int64, budgetWait: Int64?) -> Int {
         var wait: Int64 = 1_000_000
         if let b = budgetWait { wait = min(wait, b) }
+        if bulkPausedUntil > now, !waitingBulk.isEmpty { wait = min(wait, bulkPausedUntil - now) }
+        if otherPausedUntil > now, !waitingOther.isEmpty { wait = min(wait, otherPausedUntil - now) }
         for t in delayed where t.state == .delayed { wait = min(wait, t.dueAt - now) }
         return Int(max(0, (wait + 999) / 1000))
     }
@@ -258,6 +256,8 @@ final class Engine {
                let ms = RetryPolicy.retryAfterMs(ra, nowEpochSeconds: wallClockSeconds(),
                                                  capMs: max(settings.retryMaxMs, RetryPolicy.maxRetryAfterMs)) {
                 delay = ms
+                let until = now + Int64(ms) * 1000
+                if t.requestClass == .bulk { bulkPausedUntil = max(bulkPausedUntil, until) } else { otherPausedUntil = max(otherPausedUntil, until) }
             }
             if log.isEnabled(.debug) { log.log(.debug, "\(t.logName) body: \(Self.snippet(t.responseBody))") }
             retryLater(t, reason: "HTTP \(status)", delayMs: delay, now: now)
@@ -326,35 +326,5 @@ final class Engine {
     static func snippet(_ body: [UInt8]) -> String {
         let cut = body.prefix(300).map { $0 < 0x20 || $0 == 0x7F ? UInt8(ascii: " ") : $0 }
         return String(decoding: cut, as: UTF8.self) + (body.count > 300 ? "… (\(body.count) bytes)" : "")
-    }
-}
-
-/// A first-in-first-out queue with O(1) push and pop, for the waiting transfers.
-struct FIFO<T: AnyObject> {
-    private var items: [T] = []
-    private var head = 0
-
-    mutating func push(_ t: T) { items.append(t) }
-
-    /// The first element that `skip` does not reject; rejected ones are dropped on the way.
-    mutating func peek(skipping skip: (T) -> Bool) -> T? {
-        while head < items.count, skip(items[head]) { head += 1 }
-        compact()
-        return head < items.count ? items[head] : nil
-    }
-
-    mutating func pop() -> T? {
-        guard head < items.count else { return nil }
-        let t = items[head]
-        head += 1
-        compact()
-        return t
-    }
-
-    private mutating func compact() {
-        if head == items.count { items.removeAll(keepingCapacity: true); head = 0 } else if head > 1024 && head * 2 > items.count {
-            items.removeFirst(head)
-            head = 0
-        }
     }
 }

@@ -22,6 +22,17 @@ public struct HTTPRequest: Sendable {
         self.body = body
         self.requestClass = requestClass
     }
+
+    /// Why this request cannot be sent as it is, or nil.
+    var problem: String? {
+        let methods = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"]
+        guard methods.contains(method.uppercased()) else { return "unsupported HTTP method '\(method)'" }
+        guard path.hasPrefix("/") else { return "request path must start with '/': '\(path)'" }
+        guard !path.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F || $0 == "#" }) else {
+            return "request path contains a space, control character or '#'"
+        }
+        return nil
+    }
 }
 
 public struct HTTPResponse: Sendable {

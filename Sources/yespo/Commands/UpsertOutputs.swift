@@ -35,6 +35,7 @@ struct UpsertOutputs {
         summary.dryRun = c.dryRun
         summary.cancelled = interrupted || report.cancelled
         summary.waited = c.wait
+        summary.journaled = c.journal != nil
         summary.fatal = fatal
         summary.take(summaryJSON: summaryJSON)
 

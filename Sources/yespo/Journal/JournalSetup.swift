@@ -1,6 +1,11 @@
 // Opening the journal for a run: a new run starts a new journal; --resume checks that the journal
 // was written for this same input and these same options, loads what it recorded, and repairs a
 // torn last line before appending.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 import YespoCore
 
 struct JournalSetup {
@@ -15,6 +20,7 @@ struct JournalSetup {
             do { inputs.append(try InputIdentity.of(path: file)) } catch { throw CLIFailure(error.message) }
         }
         let header = JournalFormat.Header(inputs: inputs, optionsHash: FNV1a64.hex(optionsText), options: optionsText)
+        try lockForThisProcess(path)
 
         var contents: JournalContents?
         if FileSystem.exists(path) {
@@ -34,12 +40,23 @@ struct JournalSetup {
 
         let writer: JournalWriter
         do {
-            writer = try JournalWriter(path: path, header: header, truncateTo: contents?.validLength,
+            writer = try JournalWriter(path: path, header: header, truncateTo: contents?.validLength ?? 0,
                                        recorded: contents?.state)
         } catch {
             throw CLIFailure(error.message)
         }
         return JournalSetup(writer: writer, resume: contents?.state, resumedCounts: contents?.counts ?? [:], notes: notes)
+    }
+
+    /// Two runs appending to one journal would corrupt it. The lock is taken before the journal is
+    /// read and held (its descriptor never closed) until this process ends, however it ends.
+    private static func lockForThisProcess(_ path: String) throws(CLIFailure) {
+        let fd = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw CLIFailure(FileError.errno("open the journal", path).message) }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            Glibc.close(fd)
+            throw CLIFailure("the journal \(path) is in use by another running yespo")
+        }
     }
 
     private static func check(_ recorded: JournalFormat.Header, against current: JournalFormat.Header,

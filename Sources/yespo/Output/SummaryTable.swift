@@ -5,7 +5,7 @@ struct UpsertSummary {
     var rows = 0, accepted = 0, rejected = 0, invalid = 0, duplicates = 0, notSent = 0
     var resumed = 0
     var requests = 0, retries = 0, throttled = 0, bytesSent = 0, elapsedMs = 0
-    var dryRun = false, cancelled = false, waited = false
+    var dryRun = false, cancelled = false, waited = false, journaled = false
     var contactIds: Int?
     var fatal: String?
     var files: [(label: String, value: String)] = []
@@ -57,7 +57,11 @@ struct UpsertSummary {
 
     func headline() -> String {
         if let fatal { return "Stopped: \(fatal)" }
-        if cancelled { return "Interrupted: rows not sent are listed as not sent; rerun with --resume to finish" }
+        if cancelled {
+            return "Interrupted: rows not sent are counted as not sent; "
+                + (journaled ? "run the same command with --resume to finish"
+                             : "next time add --journal FILE so that a rerun with --resume skips what was done")
+        }
         if dryRun { return failed == 0 ? "Dry run: every row is valid; nothing was sent" : "Dry run: some rows are invalid; nothing was sent" }
         if failed == 0 { return "Done: all \(Format.count(rows)) rows accepted" + (waited ? " and imported" : "") }
         return "Done with failures: \(Format.count(failed)) of \(Format.count(rows)) rows not accepted"

@@ -119,7 +119,16 @@ struct SingleCallTests {
                 #expect(error.httpStatus == 401)
                 #expect(!error.message.contains("secret-wrong-key"))
             }
-            let client = try jobClient(emu)
+            let client = try jobClient(emu) { $0.maxRetries = 1 }
+            _ = try emu.adminText("POST", "/faults", body: #"{"seed":1,"rules":[{"path":"/api/v1/contact/*","count":2,"action":"status","status":429},{"path":"/api/v1/contact/*","count":2,"action":"status","status":500}]}"#)
+            #expect(code { _ = try client.getContact(id: 5) } == .rateLimited)
+            do {
+                _ = try client.getContact(id: 5)
+                Issue.record("a 500 succeeded")
+            } catch let error as YespoError {
+                #expect(error.code == .http && error.httpStatus == 500)
+                #expect(error.message.hasPrefix("GET /contact/5: HTTP 500"))
+            }
             #expect(code { _ = try client.addContact("{not json") } == .invalidArgument)
             #expect(code { _ = try client.addContact("[1]") } == .invalidArgument)
             #expect(code { _ = try client.uploadContacts(#"{"dedupeOn":"email"}"#) } == .invalidArgument)
@@ -128,6 +137,31 @@ struct SingleCallTests {
             client.close()
             #expect(code { _ = try client.getContact(id: 1) } == .state)
             #expect(code { _ = try client.beginUpsert(UpsertOptions()) } == .state)
+        }
+    }
+}
+
+@Suite("File upload against the emulator", .serialized)
+struct UploadCallTests {
+    @Test func uploadFromALinkImportsTheFile() throws {
+        var csv = "First name,Last name,Email\r\n"
+        for n in 0..<25 { csv += "U\(n),Upload,\(jobEmail("upl", n))\r\n" }
+        let file = Array(csv.utf8)
+        // A whole answer, then close: the emulator's fetcher reads to the end of the connection.
+        let answer = Array("HTTP/1.1 200 OK\r\nContent-Type: text/csv\r\nContent-Length: \(file.count)\r\nConnection: close\r\n\r\n".utf8) + file
+        let server = try HostileServer { _, _ in .raw(answer) }
+        defer { server.stop() }
+        try EmulatorProcess.with(["--quiet", "--import-delay-ms", "20"]) { emu in
+            let client = try jobClient(emu)
+            defer { client.close() }
+            let answer = try client.uploadContacts(#"{"link":"http://127.0.0.1:\#(server.port)/contacts.csv","dedupeOn":"email","groupNames":["Uploaded"]}"#)
+            guard case .success(let doc) = JSONDocument.parse(answer), let session = doc.root["asyncSessionId"]?.string else {
+                Issue.record("no session in \(answer)"); return
+            }
+            let status = try client.waitForImport(session, timeoutMs: 10_000)
+            #expect(status.contains("\"FINISHED\""), "\(status)")
+            let emails = try emulatorEmails(emu)
+            #expect((0..<25).allSatisfy { emails[jobEmail("upl", $0)] == 1 })
         }
     }
 }

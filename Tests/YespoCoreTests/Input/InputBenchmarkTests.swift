@@ -31,13 +31,20 @@ func sampleContactJSON(_ n: Int) -> String {
         let p = preparer()
         var ready = 0
         var outBytes = 0
-        let t0 = threadCPUSeconds()
-        let count = bytes.withUnsafeBytes { buf in
-            forEachNDJSONRow(buf, firstRow: 1, preparer: p) { v in
-                if case .ready(let r) = v { ready += 1; outBytes += r.json.count }
+        var count = 0
+        var dt = Double.infinity
+        // Best of three passes: the machine is shared, the fastest pass is the least disturbed one.
+        for _ in 0..<3 {
+            ready = 0
+            outBytes = 0
+            let t0 = threadCPUSeconds()
+            count = bytes.withUnsafeBytes { buf in
+                forEachNDJSONRow(buf, firstRow: 1, preparer: p) { v in
+                    if case .ready(let r) = v { ready += 1; outBytes += r.json.count }
+                }
             }
+            dt = min(dt, threadCPUSeconds() - t0)
         }
-        let dt = threadCPUSeconds() - t0
         #expect(count == rows && ready == rows)
         print("input bench: NDJSON prepare: \(fmt(dt * 1e6 / Double(rows))) µs CPU/contact, "
             + "\(fmt(Double(bytes.count) / dt / 1e6)) MB/s in, \(bytes.count / rows) B/contact in, \(outBytes / rows) B out")
@@ -51,11 +58,23 @@ func sampleContactJSON(_ n: Int) -> String {
         }
         let f = TempFile(text, suffix: ".csv")
         defer { f.remove() }
-        let t0 = threadCPUSeconds()
-        let verdicts = try readAll(f.path, batch: 3000)
-        let dt = threadCPUSeconds() - t0
-        #expect(verdicts.count == rows)
-        #expect(verdicts.allSatisfy { $0.prepared != nil })
+        var dt = Double.infinity
+        for _ in 0..<3 {
+            let reader = try FileRowReader(path: f.path, options: FileOptions())
+            defer { reader.close() }
+            var ready = 0
+            var total = 0
+            let t0 = threadCPUSeconds()
+            while true {
+                let n = try reader.read(firstRow: total + 1, maxRows: 3000, preparer: preparer()) { v in
+                    if case .ready = v { ready += 1 }
+                }
+                if n == 0 { break }
+                total += n
+            }
+            dt = min(dt, threadCPUSeconds() - t0)
+            #expect(total == rows && ready == rows)
+        }
         print("input bench: CSV read+prepare: \(fmt(dt * 1e6 / Double(rows))) µs CPU/contact, "
             + "\(fmt(Double(text.utf8.count) / dt / 1e6)) MB/s in")
     }

@@ -24,6 +24,9 @@ struct UpsertJobEmulatorTests {
             #expect(report.fatal == nil)
             #expect(progressCalls.load(ordering: .relaxed) >= 1)
             #expect(job.progress().done)
+            // Read after finish, progress still tells the final counts (it once read zeros).
+            #expect(job.progress().accepted == 100_000)
+            #expect(job.progress().rowsRead == 100_000)
             let emails = try emulatorEmails(emu)
             #expect(emails.count == 100_000)
             #expect((0..<100_000).allSatisfy { emails[jobEmail("bulk", $0)] == 1 })
@@ -119,6 +122,34 @@ struct UpsertJobEmulatorTests {
             #expect(contact.contains(jobEmail("wait", 0)))
             let summary = report.summaryJSON()
             #expect(summary.contains("\"importStatus\":\"FINISHED\""))
+        }
+    }
+
+    @Test func otherMatchKeysMapContactIdsToo() throws {
+        try EmulatorProcess.with(["--quiet", "--rate-limit-bulk", "0", "--import-delay-ms", "20"]) { emu in
+            let client = try jobClient(emu)
+            defer { client.close() }
+            for dedupe in [DedupeKey.sms, .externalCustomerId, .emailOrSms] {
+                var options = UpsertOptions()
+                options.dedupeOn = dedupe
+                options.wait = true
+                let job = try client.beginUpsert(options)
+                var array = "["
+                for n in 0..<50 {
+                    if n > 0 { array += "," }
+                    array += #"{"externalCustomerId":"\#(dedupe.rawValue)-\#(n)","channels":[{"type":"sms","value":"+38 (050) 100-\#(String(1000 + n))"}]}"#
+                }
+                array += "]"
+                var feedError: YespoError? = nil
+                Array(array.utf8).withUnsafeBytes { raw in
+                    do throws(YespoError) { try job.feedJSONArray(raw) } catch { feedError = error }
+                }
+                #expect(feedError == nil)
+                let report = try job.finish()
+                #expect(report.accepted == 50, "\(dedupe): \(String(decoding: report.rowsNDJSON(kinds: [.invalid, .rejected]), as: UTF8.self).prefix(400))")
+                let ids = (1...50).compactMap { report.outcome(row: $0)?.contactId }
+                #expect(ids.count == 50, "\(dedupe): \(ids.count) contact ids")
+            }
         }
     }
 

@@ -49,6 +49,25 @@ struct UpsertJobFaultTests {
         }
     }
 
+    @Test func aChunkWhoseRetriesRunOutIsNotSentAndTheJobGoesOn() throws {
+        try EmulatorProcess.with(["--quiet", "--rate-limit-bulk", "0"]) { emu in
+            try faults(emu, #"{"path":"/api/v1/contacts","count":2,"action":"status","status":503}"#)
+            let client = try jobClient(emu) { $0.chunkSize = 100; $0.concurrency = 1; $0.maxRetries = 1 }
+            defer { client.close() }
+            let job = try client.beginUpsert(UpsertOptions())
+            let collector = OutcomeCollector()
+            collector.attach(job)
+            try job.feed(jobContacts("gone", 0..<500))
+            let report = try job.finish()
+            expectExact(report, collector, rows: 500)
+            #expect(report.fatal == nil)
+            #expect(report.notSent == 100 && report.accepted == 400)
+            #expect(report.outcome(row: 1)?.reason?.hasPrefix("HTTP 503") == true)
+            #expect(report.outcome(row: 1)?.reason?.contains("after 2 attempts") == true)
+            #expect(report.summaryJSON().contains("\"status\":\"notSent\""))
+        }
+    }
+
     @Test func a401StopsTheJobAtOnce() throws {
         try EmulatorProcess.with(["--quiet", "--rate-limit-bulk", "0", "--latency-ms", "20"]) { emu in
             let client = try jobClient(emu, apiKey: "wrong-key") { $0.chunkSize = 100; $0.concurrency = 2 }

@@ -72,6 +72,28 @@ struct UpsertJobSharingTests {
         }
     }
 
+    @Test func aSlowOutcomeHandlerSlowsTheFeedInsteadOfQueueingWithoutEnd() throws {
+        try EmulatorProcess.with(["--quiet", "--rate-limit-bulk", "0"]) { emu in
+            let client = try jobClient(emu) { $0.chunkSize = 20; $0.concurrency = 8 }
+            defer { client.close() }
+            let job = try client.beginUpsert(UpsertOptions())
+            let handled = Atomic<Int>(0)
+            let widestGap = Atomic<Int>(0)
+            job.setOutcomeHandler { batch in
+                usleep(3000)
+                let done = handled.add(batch.rows.count, ordering: .relaxed).newValue
+                widestGap.max(job.progress().rowsRead - done, ordering: .relaxed)
+            }
+            try job.feed(jobContacts("slow", 0..<6000))
+            let report = try job.finish()
+            #expect(report.accepted == 6000)
+            #expect(handled.load(ordering: .relaxed) == 6000)   // every row handed over before finish returned
+            // Read but not yet handed over: queued + in flight + the 64 pending batches + the up to
+            // 64 the handler thread took at once — not the whole input (6000).
+            #expect(widestGap.load(ordering: .relaxed) <= (16 + 8 + 2 * 64 + 8) * 20)
+        }
+    }
+
     @Test func closingTheClientStopsARunningJob() throws {
         try EmulatorProcess.with(["--quiet", "--rate-limit-bulk", "0", "--latency-ms", "100"]) { emu in
             let client = try jobClient(emu) { $0.concurrency = 2; $0.chunkSize = 200 }

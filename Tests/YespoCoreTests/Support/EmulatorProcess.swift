@@ -49,44 +49,12 @@ final class EmulatorProcess: @unchecked Sendable {
         guard access(path, X_OK) == 0 else {
             throw TestSetupError("no emulator at \(path): build it (make emulator) or set YESPO_EMULATOR")
         }
-        var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else { throw TestSetupError("pipe failed: errno \(errno)") }
-        // Not inherited by other children spawned meanwhile (the dup2 below clears it for ours).
-        _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
-        _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
-        if getenv("YESPO_EMULATOR_LOG") == nil {
-            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        }
-        let args = [path, "--host", "127.0.0.1", "--port", "0"] + extraArgs
-        var cargs: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
-        defer { for p in cargs { free(p) } }
-        var child: pid_t = 0
-        let rc = posix_spawn(&child, path, &actions, nil, &cargs, environ)
-        close(fds[1])
-        guard rc == 0 else {
-            close(fds[0])
-            throw TestSetupError("could not start \(path): error \(rc)")
-        }
+        let (child, fd) = try spawnWithStdoutPipe([path, "--host", "127.0.0.1", "--port", "0"] + extraArgs,
+                                                 quietStderr: getenv("YESPO_EMULATOR_LOG") == nil)
         pid = child
-        stdoutFD = fds[0]
+        stdoutFD = fd
         // The first stdout line is "listening http://127.0.0.1:PORT".
-        var line = [UInt8]()
-        var deadline = 200   // × 100 ms
-        while !line.contains(10) && deadline > 0 {
-            var p = pollfd(fd: stdoutFD, events: Int16(POLLIN), revents: 0)
-            if poll(&p, 1, 100) > 0 {
-                var buf = [UInt8](repeating: 0, count: 256)
-                let n = read(stdoutFD, &buf, buf.count)
-                if n <= 0 { break }
-                line += buf[0..<n]
-            }
-            deadline -= 1
-        }
-        let text = String(decoding: line.prefix { $0 != 10 }, as: UTF8.self)
+        let text = readLine(fd, containing: "listening", timeoutMs: 20_000)
         guard let colon = text.lastIndex(of: ":"), text.hasPrefix("listening http://"),
               let p = Int(text[text.index(after: colon)...].prefix { $0.isNumber }) else {
             kill(child, SIGKILL)
@@ -106,14 +74,7 @@ final class EmulatorProcess: @unchecked Sendable {
     func stop() {
         guard !stopped else { return }
         stopped = true
-        kill(pid, SIGTERM)
-        var status: Int32 = 0
-        for _ in 0..<500 {
-            if waitpid(pid, &status, WNOHANG) == pid { close(stdoutFD); return }
-            usleep(10_000)
-        }
-        kill(pid, SIGKILL)
-        waitpid(pid, &status, 0)
+        terminateAndReap(pid)
         close(stdoutFD)
     }
 
@@ -136,6 +97,66 @@ final class EmulatorProcess: @unchecked Sendable {
     func stat(_ key: String) throws -> Int {
         jsonInt(try adminText("GET", "/stats"), key) ?? 0
     }
+}
+
+/// Starts `args[0]` with stdout into a pipe (returned) and stderr to /dev/null when `quietStderr`.
+func spawnWithStdoutPipe(_ args: [String], quietStderr: Bool = true) throws -> (pid: pid_t, stdout: Int32) {
+    var fds: [Int32] = [0, 0]
+    guard pipe(&fds) == 0 else { throw TestSetupError("pipe failed: errno \(errno)") }
+    // Not inherited by other children spawned meanwhile (the dup2 below clears it for ours).
+    _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
+    _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
+    if quietStderr { posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0) }
+    var cargs: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
+    defer { for p in cargs { free(p) } }
+    var child: pid_t = 0
+    let rc = posix_spawnp(&child, args[0], &actions, nil, &cargs, environ)
+    close(fds[1])
+    guard rc == 0 else {
+        close(fds[0])
+        throw TestSetupError("could not start \(args[0]): error \(rc)")
+    }
+    return (child, fds[0])
+}
+
+/// `signal` (SIGTERM), up to 5 s for the process to end, then SIGKILL; always reaps it.
+func terminateAndReap(_ pid: pid_t, signal: Int32 = SIGTERM) {
+    kill(pid, signal)
+    var status: Int32 = 0
+    for _ in 0..<500 {
+        if waitpid(pid, &status, WNOHANG) == pid { return }
+        usleep(10_000)
+    }
+    kill(pid, SIGKILL)
+    waitpid(pid, &status, 0)
+}
+
+/// Reads `fd` until a line containing `needle` arrives (returned without its newline), the
+/// stream ends, or the time is up ("" then, or the last partial text).
+func readLine(_ fd: Int32, containing needle: String, timeoutMs: Int) -> String {
+    var pending = [UInt8]()
+    var left = timeoutMs / 50
+    while left > 0 {
+        while let nl = pending.firstIndex(of: 10) {
+            let line = String(decoding: pending[..<nl], as: UTF8.self)
+            pending.removeFirst(nl + 1)
+            if line.contains(needle) { return line }
+        }
+        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        if poll(&p, 1, 50) > 0 {
+            var buf = [UInt8](repeating: 0, count: 512)
+            let n = read(fd, &buf, buf.count)
+            if n <= 0 { break }
+            pending += buf[0..<n]
+        } else {
+            left -= 1
+        }
+    }
+    return String(decoding: pending, as: UTF8.self)
 }
 
 /// The integer after the first `"key":` in a JSON text (enough for flat stats objects).

@@ -174,6 +174,22 @@ struct TransportHostileTests {
         }
     }
 
+    @Test func retryAfterHoldsBackTheOtherWaitingRequestsToo() throws {
+        let arrivals = Mutex<[Int64]>([])
+        let server = try HostileServer { _, i in
+            arrivals.withLock { $0.append(monotonicMicros()) }
+            return i == 0 ? .respond(status: 429, headers: ["Retry-After: 1"]) : .respond(status: 200)
+        }
+        try withTransport(server, { $0.concurrency = 1 }) { t in
+            let outs = sendAll(t, (0..<3).map { _ in HTTPRequest(method: "POST", path: "/contacts", body: [1], requestClass: .bulk) })
+            #expect(outs.allSatisfy { $0.status == 200 })
+            let times = arrivals.withLock { $0 }
+            #expect(times.count == 4)
+            // Without the pause, the second request would take the free slot at once after the 429.
+            if times.count == 4 { #expect(times[1] - times[0] >= 950_000) }
+        }
+    }
+
     @Test func cancelEndsQueuedAndInFlightRequestsOnce() throws {
         let server = try HostileServer { _, _ in .delayed(ms: 3000, status: 200, body: []) }
         try withTransport(server, { $0.concurrency = 1 }) { t in
@@ -253,6 +269,32 @@ struct TransportHostileTests {
             // Keep-alive: far fewer connections than requests, never more than the allowed transfers.
             #expect(t.stats().connectionsOpened <= 4 + Engine.otherConcurrency)
             #expect(server.maxConcurrentConnections <= 4 + Engine.otherConcurrency)
+        }
+    }
+
+    @Test func updatedSettingsApplyToLaterRequests() throws {
+        let inFlight = Atomic<Int>(0)
+        let peak = Atomic<Int>(0)
+        let server = try HostileServer { req, _ in
+            let now = inFlight.wrappingAdd(1, ordering: .relaxed).newValue
+            if req.path.hasSuffix("/late") { _ = peak.max(now, ordering: .relaxed) }
+            usleep(30_000)
+            inFlight.wrappingAdd(-1, ordering: .relaxed)
+            return .respond(status: 200, body: Array((req.headers["user-agent"] ?? "").utf8))
+        }
+        try withTransport(server, { $0.concurrency = 1 }) { t in
+            let early = sendAll(t, (0..<5).map { _ in HTTPRequest(method: "POST", path: "/early", body: [1], requestClass: .bulk) })
+            #expect(early.allSatisfy { $0.bodyText.hasPrefix("yespo/") })
+            #expect(server.maxConcurrentConnections == 1)
+            var s = quickSettings(server.url + "/api/v1") { $0.concurrency = 4; $0.userAgent = "changed/1" }
+            t.update(settings: s)
+            let late = sendAll(t, (0..<16).map { _ in HTTPRequest(method: "POST", path: "/late", body: [1], requestClass: .bulk) })
+            #expect(late.allSatisfy { $0.bodyText == "changed/1" })
+            #expect(peak.load(ordering: .relaxed) == 4)
+            #expect(t.stats().concurrency == 4)
+            s.baseURL = "ftp://nowhere"
+            t.update(settings: s)   // invalid: ignored, the transport keeps working
+            #expect(t.perform(HTTPRequest(method: "GET", path: "/after")).status == 200)
         }
     }
 

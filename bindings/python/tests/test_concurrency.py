@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import multiprocessing
+import subprocess
+import sys
+import textwrap
 import threading
 import time
 import pytest
@@ -109,3 +112,34 @@ def test_engine_callbacks_do_not_deadlock_with_busy_python(client: yespo.Client)
     finally:
         logger.setLevel(old)
     assert report.accepted == 5000
+
+
+def test_fork_child_cannot_use_or_free_inherited_client(emulator: Emulator, tmp_path: object) -> None:
+    # In a script (not inside pytest) so the child exits normally and runs its atexit finalizers,
+    # which must not try to free the parent's client (that would hang on a missing engine thread).
+    script = textwrap.dedent(f"""
+        import os, sys, yespo
+        client = yespo.Client(api_key="test-key", base_url={emulator.url!r}, rate_limit=0)
+        report = client.upsert_contacts([{{"channels": [{{"type": "email", "value": "f@example.com"}}]}}])
+        pid = os.fork()
+        if pid == 0:
+            try:
+                client.stats()
+            except yespo.StateError as exc:
+                ok = "before os.fork()" in str(exc)
+            else:
+                ok = False
+            try:
+                list(report.failed_rows())
+            except yespo.StateError:
+                pass
+            else:
+                ok = False
+            client.close()  # a no-op in the child
+            sys.exit(0 if ok else 3)   # normal exit: atexit finalizers run
+        _, status = os.waitpid(pid, 0)
+        assert client.stats()["requests"] >= 1  # the parent's client still works
+        sys.exit(os.waitstatus_to_exitcode(status))
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr

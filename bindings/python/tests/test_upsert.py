@@ -203,6 +203,7 @@ def test_progress_fits_tqdm(client: yespo.Client) -> None:
     assert last.done and last.rows_done == 9000 == last.total
     assert last.accepted == report.accepted
     assert all(a.rows_done <= b.rows_done for a, b in zip(calls, calls[1:]))
+    assert [p.done for p in calls].count(True) == 1
 
 
 def test_upsert_csv_file(client: yespo.Client, emulator: Emulator, tmp_path: Path) -> None:
@@ -230,3 +231,18 @@ def test_upsert_ndjson_file(client: yespo.Client, tmp_path: Path) -> None:
         client.upsert_file(tmp_path / "missing.csv")
     with pytest.raises(yespo.ValidationError, match="format"):
         client.upsert_file(path, format="xml")
+
+
+def test_report_rows_api(client: yespo.Client) -> None:
+    report = client.upsert_contacts([contact(1), {"channels": []}])
+    assert [r.outcome for r in report.rows_with()] == ["accepted", "invalid"]
+    assert [r.row for r in report.rows_with("invalid", "rejected")] == [2]
+    with pytest.raises(yespo.ValidationError, match="unknown outcome kind"):
+        list(report.rows_with("lost"))
+    summary = report.summary()
+    assert summary["rows"] == 2 and summary["complete"] is True
+    report.close()
+    report.close()  # idempotent
+    with pytest.raises(yespo.StateError, match=r"close\(\) was called"):
+        list(report.rows_with())
+    assert report.accepted == 1

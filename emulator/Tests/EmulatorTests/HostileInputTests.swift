@@ -104,4 +104,22 @@ import Testing
             #expect(await s.call("GET", "/api/v1/groups").status == 200)
         }
     }
+
+    @Test func extremeNumbersNeverTrap() async throws {
+        try await withServer { s in
+            let min = Int64.min, max = Int64.max
+            #expect(await s.call("GET", "/_emulator/contacts/\(min)", apiKey: nil).status == 404)
+            #expect(await s.call("GET", "/api/v1/contact/\(max)").status == 404)
+            #expect(await s.call("GET", "/api/v1/contact/99999999999999999999999").status == 400)
+            let answer = await s.bulk(#"{"contacts":[{"id":\#(min),"channels":[{"type":"email","value":"a@b.co"}]}],"dedupeOn":"id"}"#)
+            #expect(answer["asyncSessionId"] != nil)
+            await s.admin("POST", "/imports/flush")
+            let attach = await s.call("POST", "/api/v1/group/1/contacts/attach", json: #"{"contactIds":[\#(min),\#(max)]}"#)
+            #expect(attach.status == 404)
+            #expect(await s.call("POST", "/_emulator/config", json: #"{"latencyMs":1e300}"#, apiKey: nil).status == 200)
+            await s.admin("POST", "/config", json: #"{"latencyMs":0}"#)
+            #expect(await s.call("GET", "/api/v1/contacts?startindex=9223372036854775807").status == 200)
+            #expect(await s.call("POST", "/api/v1/contacts", json: #"{"contacts":[{"channels":[{"type":"email","value":"a@b.co"}],"fields":[{"id":1e400,"value":"x"}]}]}"#).status == 400)
+        }
+    }
 }

@@ -102,4 +102,15 @@ import Testing
             #expect(zero["maxInFlight"] == .int(0))
         }
     }
+
+    @Test func expectContinueGetsAnInterimAnswer() async throws {
+        try await withServer { s in
+            let body = Array(#"{"contacts":[\#(contactJSON(email: "a@b.co"))]}"#.utf8)
+            let auth = Data("u:test-key".utf8).base64EncodedString()
+            let head = "POST /api/v1/contacts HTTP/1.1\r\nHost: x\r\nAuthorization: Basic \(auth)\r\nContent-Length: \(body.count)\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n"
+            let (gotContinue, result) = await RawHTTPClient.sendExpectingContinue(port: s.port, head: Array(head.utf8), body: body)
+            #expect(gotContinue)
+            #expect(result.status == 200)
+        }
+    }
 }

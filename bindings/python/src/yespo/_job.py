@@ -149,7 +149,10 @@ class JobRun:
             text = call_out_string(lib.yespo_job_progress, self._job, context="reading progress")
         except YespoError:
             return  # the job is already gone: the final report says everything
-        self._progress(Progress.from_json(orjson.loads(text), self._total, self.cancel))
+        snapshot = orjson.loads(text)
+        if snapshot.get("done"):
+            return  # the job ended: the final call (from the report) is the one with done=True
+        self._progress(Progress.from_json(snapshot, self._total, self.cancel))
 
     def final_progress(self, report: UpsertReport) -> None:
         """The last call, with done=True; the counts are the report's (final by definition; the

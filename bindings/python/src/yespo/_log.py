@@ -12,6 +12,8 @@ from typing import Any, Optional
 from ._native import LOG_FN
 
 logger = logging.getLogger("yespo")
+# The library convention: silent unless the application configures logging (no lastResort output).
+logger.addHandler(logging.NullHandler())
 
 LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG = 1, 2, 3, 4
 _TO_LOGGING = {

@@ -12,7 +12,7 @@ from typing import Any, Optional, Union
 
 import orjson
 
-from . import _args
+from . import _args, _fork
 from ._contacts import ContactMethods
 from ._ffi import ErrorSlot, call_no_out, call_out_string
 from ._imports import ImportMethods
@@ -99,6 +99,8 @@ class Client(UpsertMethods, ContactMethods, ImportMethods, SegmentMethods):
         self._jobs: set[JobRun] = set()
         self._closing = False
         self._finalizer = weakref.finalize(self, lib.yespo_client_free, ptr.value)
+        self._forked = False
+        _fork.track(self)
         self._log_level = 0
         self._base_url = DEFAULT_BASE_URL
         self._concurrency: Optional[int] = None
@@ -124,6 +126,10 @@ class Client(UpsertMethods, ContactMethods, ImportMethods, SegmentMethods):
     def _handle(self) -> int:
         ptr = self._ptr
         if ptr is None:
+            if self._forked:
+                raise StateError("this client was created before os.fork() and cannot be used in the "
+                                 "child process: create a new Client there (or use the 'spawn' start "
+                                 "method)", -13, 0)
             raise StateError("the client is closed", -13, 0)
         if core_max_level() != self._log_level:  # the app changed the yespo logger's level
             self._sync_log_level(ptr)
@@ -146,6 +152,15 @@ class Client(UpsertMethods, ContactMethods, ImportMethods, SegmentMethods):
                 self._idle.wait(timeout=0.1)
             self._ptr = None
         self._finalizer()
+
+    def disown_after_fork(self) -> None:
+        """In a forked child: forget the parent's client without freeing it (see _fork)."""
+        self._finalizer.detach()
+        self._lock = threading.Lock()  # a parent thread may have held the old one at fork time
+        self._idle = threading.Condition(self._lock)
+        self._jobs = set()
+        self._ptr = None
+        self._forked = True
 
     @property
     def closed(self) -> bool:

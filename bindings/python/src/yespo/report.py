@@ -10,11 +10,14 @@ from typing import Any, Iterator, Mapping, Optional, Sequence, Union
 
 import orjson
 
+from . import _fork
 from ._ffi import ErrorSlot
 from ._native import lib, take_bytes
 from .errors import (
     E_CANCELLED,
+    E_STATE,
     CancelledError,
+    StateError,
     ValidationError,
     YespoError,
     make_error,
@@ -102,6 +105,11 @@ class _ReportHandle:
     def __init__(self, ptr: int) -> None:
         self.ptr: Optional[int] = ptr
         self._finalizer = weakref.finalize(self, lib.yespo_report_free, ptr)
+        _fork.track(self)
+
+    def disown_after_fork(self) -> None:
+        self._finalizer.detach()
+        self.ptr = None
 
     def free(self) -> None:
         self.ptr = None
@@ -229,8 +237,11 @@ class UpsertReport:
                 yield RowOutcome(row=row, outcome="notSent", reason=reason)
 
     def _fetch(self, mask: int) -> bytes:
-        if self._handle is None or self._handle.ptr is None:
-            return b""
+        if self._handle is None:
+            return b""  # no core report (nothing was read)
+        if self._handle.ptr is None:
+            raise StateError("the report's rows are gone (close() was called, or this is a forked "
+                             "child); its counts remain", E_STATE)
         out = ctypes.c_void_p(None)
         length = ctypes.c_size_t(0)
         err = ErrorSlot()

@@ -24,7 +24,10 @@ import threading
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import IO, Any, Iterator, Optional, Sequence
+from typing import IO, TYPE_CHECKING, Any, Iterator, Optional, Sequence
+
+if TYPE_CHECKING:
+    from .client import Client
 
 API_KEY = "test-key"
 _START_TIMEOUT = 30.0
@@ -99,9 +102,15 @@ class Emulator:
     def start(self) -> "Emulator":
         if self._proc is not None:
             return self
+        if not os.access(self.binary, os.X_OK):
+            raise FileNotFoundError(f"yespo-emulator is not an executable file: {self.binary}")
         self._stderr = tempfile.TemporaryFile()
-        self._proc = subprocess.Popen(self.args, stdout=subprocess.PIPE, stderr=self._stderr,
-                                      stdin=subprocess.DEVNULL)
+        try:
+            self._proc = subprocess.Popen(self.args, stdout=subprocess.PIPE, stderr=self._stderr,
+                                          stdin=subprocess.DEVNULL)
+        except BaseException:
+            self.stop()
+            raise
         line = self._first_line()
         if not line.startswith("listening "):
             self.stop()
@@ -166,9 +175,9 @@ class Emulator:
     def __repr__(self) -> str:
         return f"<yespo.testing.Emulator {self.url or 'not started'}>"
 
-    def client(self, **options: Any) -> Any:
+    def client(self, **options: Any) -> "Client":
         """A :class:`yespo.Client` for this emulator (key ``test-key`` unless given)."""
-        from .client import Client
+        from .client import Client  # noqa: F811 - imported late: yespo.testing must load without a client
 
         options.setdefault("api_key", self.api_key)
         options.setdefault("base_url", self.url)

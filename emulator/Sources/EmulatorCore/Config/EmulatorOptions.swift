@@ -13,7 +13,8 @@ public struct EmulatorSettings: Sendable, Equatable {
 
     /// Extra time before a request is answered: base latency, plus per contact for bulk calls.
     func latencyNanos(contacts: Int) -> UInt64 {
-        let ms = latencyMs + Double(contacts) * latencyPerContactUs / 1000
+        // Capped at an hour: a mistyped huge value must not trap the conversion.
+        let ms = min(latencyMs + Double(contacts) * latencyPerContactUs / 1000, 3_600_000)
         return ms > 0 ? UInt64(ms * 1_000_000) : 0
     }
 }

@@ -9,6 +9,8 @@ public struct ContactStore: Sendable {
     var byPhone: [String: [Int64]] = [:]
     var byToken: [String: [Int64]] = [:]
     var byExt: [String: Int64] = [:]
+    /// Custom-field indexes exist only for field ids some import deduplicated on (built on first
+    /// use): indexing every field of a million contacts would cost memory for nothing.
     var byField: [Int64: [String: [Int64]]] = [:]
     public internal(set) var segments: [Segment] = []
     var segmentByName: [String: Int] = [:]
@@ -25,8 +27,9 @@ public struct ContactStore: Sendable {
     // MARK: access
 
     public func contact(_ id: Int64) -> StoredContact? {
+        guard id >= Self.firstId else { return nil }
         let i = id - Self.firstId
-        guard i >= 0, i < Int64(slots.count) else { return nil }
+        guard i < Int64(slots.count) else { return nil }
         return slots[Int(i)]
     }
 
@@ -53,7 +56,7 @@ public struct ContactStore: Sendable {
             }
         }
         if let ext = c.externalCustomerId { byExt[ext] = c.id }
-        for f in c.fields { byField[f.id, default: [:]][f.value, default: []].append(c.id) }
+        for f in c.fields where byField[f.id] != nil { byField[f.id]?[f.value, default: []].append(c.id) }
     }
 
     private mutating func unindex(_ c: StoredContact) {
@@ -70,10 +73,10 @@ public struct ContactStore: Sendable {
             }
         }
         if let ext = c.externalCustomerId, byExt[ext] == c.id { byExt[ext] = nil }
-        for f in c.fields {
-            guard var m = byField[f.id] else { continue }
-            drop(&m, f.value)
-            byField[f.id] = m
+        for f in c.fields where byField[f.id] != nil {
+            guard var ids = byField[f.id]?[f.value] else { continue }
+            ids.removeAll { $0 == c.id }
+            byField[f.id]?[f.value] = ids.isEmpty ? nil : ids
         }
     }
 
@@ -105,6 +108,16 @@ public struct ContactStore: Sendable {
         byToken[Self.tokenKey(ContactChannel(kind: kind, value: value))] ?? []
     }
     func ids(field: Int64, value: String) -> [Int64] { byField[field]?[value] ?? [] }
+
+    /// Builds the index of one custom field, once, before an import deduplicates on it.
+    mutating func ensureFieldIndex(_ fieldId: Int64) {
+        guard byField[fieldId] == nil else { return }
+        var index: [String: [Int64]] = [:]
+        for case let c? in slots {
+            for f in c.fields where f.id == fieldId { index[f.value, default: []].append(c.id) }
+        }
+        byField[fieldId] = index
+    }
 
     /// The most recently updated of these contacts that passes the filter.
     func mostRecent(_ ids: [Int64], where ok: (StoredContact) -> Bool) -> StoredContact? {

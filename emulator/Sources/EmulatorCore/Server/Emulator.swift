@@ -35,6 +35,7 @@ public final class Emulator: Sendable {
         logger.logLevel = .critical
         let app = Application(
             responder: EmulatorResponder(emulator: self),
+            server: .http1(additionalChannelHandlers: [ExpectContinueHandler()]),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil, backlog: 1024),
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? 0) },
             logger: logger
@@ -53,10 +54,8 @@ public final class Emulator: Sendable {
     func runImporter() async {
         var wakeups = importWakeups.makeAsyncIterator()
         while !Task.isCancelled {
-            let next = world.withLock { w -> ContinuousClock.Instant? in
-                w.applyDue(now: .now)
-                return w.imports.nextDue
-            }
+            while world.withLock({ $0.applyOneDue(now: .now) }) { await Task.yield() }
+            let next = world.withLock { $0.imports.nextDue }
             if let next {
                 try? await Task.sleep(until: next, clock: .continuous)
             } else if await wakeups.next() == nil {

@@ -44,6 +44,40 @@ enum RawHTTPClient {
         return await send(port: port, raw: Array(head.utf8) + (body ?? []))
     }
 
+    /// Sends the head, waits up to 5 s for an interim `100 Continue`, then sends the body.
+    /// Returns whether the interim answer came, and the final response.
+    static func sendExpectingContinue(port: Int, head: [UInt8], body: [UInt8]) async -> (Bool, HTTPResult) {
+        await withCheckedContinuation { cont in
+            Thread {
+                let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+                defer { close(fd) }
+                var tv = timeval(tv_sec: 5, tv_usec: 0)
+                setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+                var addr = sockaddr_in()
+                addr.sin_family = sa_family_t(AF_INET)
+                addr.sin_port = in_port_t(UInt16(port).bigEndian)
+                addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+                _ = withUnsafePointer(to: &addr) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                }
+                _ = head.withUnsafeBytes { Glibc.send(fd, $0.baseAddress!, head.count, Int32(MSG_NOSIGNAL)) }
+                var interim = [UInt8](repeating: 0, count: 256)
+                let n = interim.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, 256, 0) }
+                let got = n > 0 && String(decoding: interim[0..<n], as: UTF8.self).hasPrefix("HTTP/1.1 100")
+                _ = body.withUnsafeBytes { Glibc.send(fd, $0.baseAddress!, body.count, Int32(MSG_NOSIGNAL)) }
+                var received: [UInt8] = []
+                var buf = [UInt8](repeating: 0, count: 65536)
+                while true {
+                    let m = buf.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, 65536, 0) }
+                    if m <= 0 { break }
+                    received.append(contentsOf: buf[0..<m])
+                    if let r = complete(received) { cont.resume(returning: (got, r)); return }
+                }
+                cont.resume(returning: (got, complete(received) ?? .closed(received: received)))
+            }.start()
+        }
+    }
+
     static func sendBlocking(port: Int, raw: [UInt8], timeoutSeconds: Int) -> HTTPResult {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return .closed(received: []) }
