@@ -14,11 +14,12 @@ chaos-smoke: emulator release bench-venv
 
 # ThreadSanitizer slows the engine ~10x: it runs the suites where threads meet (transport engine,
 # jobs sharing a client, faults, single calls), not the 300 000-row scale test or the
-# single-threaded input readers. TSan reported nothing to suppress.
+# single-threaded input readers. TSan reported nothing to suppress; LeakSanitizer ignores only
+# XCTest's own runner objects (sanitizers/lsan.supp).
 TSAN_SUITES ?= FlowControlTests|TransportEmulatorTests|UpsertJobSharingTests|UpsertJobFaultTests|UpsertJobEmulatorTests|SingleCallTests
 
 sanitize: emulator
-	$(SWIFT) test --sanitize=address --scratch-path .build-asan
+	LSAN_OPTIONS=suppressions=$(ROOT)/sanitizers/lsan.supp $(SWIFT) test --sanitize=address --scratch-path .build-asan
 	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan --filter '$(TSAN_SUITES)'
 
 fuzz:
