@@ -53,6 +53,12 @@ extension JobCore {
             }
             if exiting {
                 progressHandler?(progress())
+                // Handlers often capture their own job (to read its progress): dropping them here
+                // breaks that cycle, so the job is freed once the caller lets go of it.
+                monitor.withLock {
+                    self.outcomeHandler = nil
+                    self.progressHandler = nil
+                }
                 return
             }
             if progressDue, let progressHandler { progressHandler(progress()) }
