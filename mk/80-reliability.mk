@@ -16,10 +16,14 @@ chaos-smoke: emulator release bench-venv
 # jobs sharing a client, faults, single calls), not the 300 000-row scale test or the
 # single-threaded input readers. TSan reported nothing to suppress; LeakSanitizer ignores only
 # XCTest's own runner objects (sanitizers/lsan.supp).
+# Under ASan, resident memory is dominated by shadow memory and the 256 MiB free quarantine, so a
+# test that asserts an RSS ceiling measures ASan, not us; it runs in the plain `swift test`.
+ASAN_SKIP ?= millionRowCSVInBoundedMemory
 TSAN_SUITES ?= FlowControlTests|TransportEmulatorTests|UpsertJobSharingTests|UpsertJobFaultTests|UpsertJobEmulatorTests|SingleCallTests
 
 sanitize: emulator
-	LSAN_OPTIONS=suppressions=$(ROOT)/sanitizers/lsan.supp $(SWIFT) test --sanitize=address --scratch-path .build-asan
+	LSAN_OPTIONS=suppressions=$(ROOT)/sanitizers/lsan.supp $(SWIFT) test --sanitize=address --scratch-path .build-asan \
+	    --skip '$(ASAN_SKIP)'
 	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan --filter '$(TSAN_SUITES)'
 
 fuzz:
