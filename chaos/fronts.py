@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import subprocess
 import sys
+import time
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 from invariants import RunResult
 from plan import RunPlan, contact_for
@@ -88,6 +90,37 @@ class CliFront(Front):
         return False  # --rejects lists the failed rows; every other row is accepted
 
 
+class CliKillFront(CliFront):
+    """The CLI killed with SIGKILL at a seeded moment, then rerun with --resume from its journal
+    (again and again if the kill landed before anything was journalled); the final report must
+    cover the whole input as if it had run once."""
+    name = "cli-kill"
+
+    def run(self, plan: RunPlan, emu, work: Path, key: str) -> RunResult:
+        inp = write_input(plan, work)
+        journal, report, rows = work / "journal", work / "report.json", work / "rows.ndjson"
+        for p in (journal, report, rows):
+            p.unlink(missing_ok=True)
+        prepare_emulator(plan, emu)
+        emu.configure({"latencyMs": 40})  # so that the kill lands while chunks are in flight
+        env = dict(os.environ, YESPO_API_KEY=key)
+        argv = self.command(plan, emu, inp, work, key) + ["--journal", str(journal)]
+        victim = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        time.sleep(random.Random(plan.seed).uniform(0.05, 0.8))
+        victim.kill()
+        out = victim.communicate()[0].decode("utf-8", "replace")
+        report.unlink(missing_ok=True)
+        rows.unlink(missing_ok=True)
+        p = subprocess.run(argv + ["--resume"], env=env, capture_output=True, timeout=300)
+        out += p.stdout.decode("utf-8", "replace") + p.stderr.decode("utf-8", "replace")
+        written = "".join(x.read_text("utf-8", "replace") for x in (report, rows, journal) if x.exists())
+        if p.returncode not in self.ok_exits():
+            return RunResult(None, [], False, output=out + written, crashed=True,
+                             detail=f"resume exit {p.returncode}: {out[-600:]}")
+        summary = json.loads(report.read_text("utf-8")) if report.exists() else None
+        return RunResult(summary, _read_ndjson(rows), False, output=out + written)
+
+
 class PythonFront(Front):
     name = "python"
 
@@ -100,10 +133,10 @@ class PythonFront(Front):
 
 class GoFront(Front):
     name = "go"
-    binary: Path = Path()
+    binary: Optional[Path] = None
 
     def command(self, plan, emu, inp, work, key):
-        if not self.binary.exists():
+        if self.binary is None:
             self.binary = work / "go-driver"
             subprocess.run(["go", "build", "-o", str(self.binary), "."], cwd=DRIVERS / "go_driver",
                            env=dict(os.environ, GOPROXY="off", GOFLAGS="-mod=mod"), check=True)
@@ -113,4 +146,4 @@ class GoFront(Front):
             (["--wait"] if plan.wait else [])
 
 
-FRONTS: Dict[str, Front] = {f.name: f for f in (CliFront(), PythonFront(), GoFront())}
+FRONTS: Dict[str, Front] = {f.name: f for f in (CliFront(), CliKillFront(), PythonFront(), GoFront())}

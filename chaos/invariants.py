@@ -80,6 +80,7 @@ def check_run(plan: RunPlan, res: RunResult, emu, api_key: str) -> List[str]:
         got = stored.get(email)
         if got is None or got.get("firstName") != want["firstName"]:
             missing.append(n)
+    res.extra["lost"] = len(missing)
     if missing:
         problems.append(f"{len(missing)} rows reported accepted are not in the emulator as sent, "
                         f"e.g. rows {missing[:5]}")

@@ -31,9 +31,13 @@ def _rule(action: str, **kw: object) -> dict:
     return rule
 
 
+def _email(seed: int, row: int) -> str:
+    return f"chaos{seed}-{row}@example.com"
+
+
 def draw_plan(seed: int, forced_front: Optional[str] = None) -> RunPlan:
     rng = random.Random(seed)
-    front = forced_front or rng.choice(["cli", "python", "go"])
+    front = forced_front or rng.choice(["cli", "cli-kill", "python", "go"])
     rows = rng.choice([1, 50, 400, 1500, 3000, 4200, 7000])
     bad = sorted(rng.sample(range(1, rows + 1), k=min(rows // 200, 5))) if rows > 1 else []
     chunk = rng.choice([100, 250, 500, 1000, 3000])
@@ -53,7 +57,9 @@ def draw_plan(seed: int, forced_front: Optional[str] = None) -> RunPlan:
         "truncate": lambda: _rule("truncate", probability=0.04),
         "garbage": lambda: _rule("garbage", probability=0.04),
         "rejectRows": lambda: _rule("rejectRows", fraction=0.01, probability=0.5),
-        "failedObject": lambda: _rule("failedObject", fraction=0.01, count=1),
+        # Yespo sends a single failure as an object rather than a one-element array.
+        "failedObject": lambda: _rule("failedObject", probability=1.0,
+                                      match=[_email(seed, rng.randint(1, rows))]),
         "importError": lambda: _rule("importError", count=1),
     }
     kinds = rng.sample(sorted(candidates), k=rng.randint(0, 4))
@@ -68,7 +74,7 @@ def draw_plan(seed: int, forced_front: Optional[str] = None) -> RunPlan:
 
 def contact_for(plan: RunPlan, row: int) -> dict:
     """The input contact of a row; bad rows break one validation rule each."""
-    email = f"chaos{plan.seed}-{row}@example.com"
+    email = _email(plan.seed, row)
     contact = {"firstName": f"F{row}", "lastName": f"L{plan.seed}",
                "channels": [{"type": "email", "value": email}]}
     if row in plan.bad_rows:

@@ -60,6 +60,7 @@ def main() -> int:
             figures["runs"] += 1
             figures["byFront"][plan.front] = figures["byFront"].get(plan.front, 0) + 1
             figures["rowsMoved"] += result.accepted
+            figures["rowsLost"] += int(result.extra.get("lost", 0))
             figures["faultsInjected"] += stats.get("faultsInjected", 0)
             figures["requests"] += stats.get("requests", 0)
             if result.crashed:

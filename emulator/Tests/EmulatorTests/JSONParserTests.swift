@@ -45,4 +45,22 @@ import Testing
         #expect(ContactValidation.normalisePhone("12+34567") == nil)
         #expect(ContactValidation.normalisePhone("++1234567") == nil)
     }
+
+    /// The ASCII fast path decides exactly as the general path does.
+    @Test(arguments: ["a@b.co", " A@B.CO\t", "a@b", "a@.b.co", "a@b..co", "a@b.", "@b.co", "a@@b.co", "a@b@c.co",
+                      "a b@c.co", "a@b.c", "x.y+z@sub.example.com", "", "   ", "\u{0C}a@b.co", "a@b.co\u{7F}",
+                      String(repeating: "a", count: 250) + "@b.co", "a.@b.co", ".a@b.co", "a@b-.co"])
+    func emailFastPathAgreesWithTheGeneralOne(_ raw: String) {
+        let fast = ContactValidation.normaliseASCIIEmail(raw).flatMap { $0.isEmpty ? nil : $0 }
+        let e = raw.trimmingWhitespace().lowercased()
+        var slow: String? = e
+        let parts = e.split(separator: "@", omittingEmptySubsequences: false)
+        if e.isEmpty || e.utf8.count > 254 || parts.count != 2 || parts[0].isEmpty { slow = nil } else {
+            let d = parts[1]
+            if let dot = d.lastIndex(of: "."), dot != d.startIndex, d.index(after: dot) != d.endIndex,
+               !d.hasPrefix("."), !d.contains(".."), !e.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F }) {
+            } else { slow = nil }
+        }
+        #expect(fast == slow, "\(raw.debugDescription)")
+    }
 }

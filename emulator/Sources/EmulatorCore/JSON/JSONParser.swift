@@ -106,11 +106,20 @@ private struct Reader {
     mutating func parseString() throws(JSONParseError) -> String {
         pos += 1
         let start = pos
-        // Fast path: no escapes — validate the slice as UTF-8 in one go.
+        // Fast path: no escapes — ASCII needs no validation, anything else is validated as
+        // UTF-8 in one go.
+        var ascii = true
         while pos < buf.count {
             let c = buf[pos]
             if c == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: buf[start..<pos])
+                if ascii {
+                    pos += 1
+                    return String(unsafeUninitializedCapacity: slice.count) { out in
+                        _ = out.initialize(fromContentsOf: slice)
+                        return slice.count
+                    }
+                }
                 guard let s = String(validating: slice, as: UTF8.self) else {
                     pos = start
                     throw error("string is not valid UTF-8")
@@ -120,6 +129,7 @@ private struct Reader {
             }
             if c == UInt8(ascii: "\\") { break }
             if c < 0x20 { throw error("control character in string") }
+            if c >= 0x80 { ascii = false }
             pos += 1
         }
         var bytes = Array(buf[start..<pos])

@@ -163,6 +163,7 @@ public enum ContactValidation {
 
     /// Trimmed, lower-cased `local@domain.tld`, ≤ 254 characters, no spaces.
     public static func normaliseEmail(_ raw: String) -> String? {
+        if let fast = normaliseASCIIEmail(raw) { return fast.isEmpty ? nil : fast }
         let e = raw.trimmingWhitespace().lowercased()
         guard !e.isEmpty, e.utf8.count <= 254 else { return nil }
         let parts = e.split(separator: "@", omittingEmptySubsequences: false)
@@ -176,6 +177,37 @@ public enum ContactValidation {
             for s in e.unicodeScalars where s.properties.isWhitespace { return nil }
         }
         return e
+    }
+
+    /// The same rules in one pass over the bytes, for the common all-ASCII address. nil: not
+    /// ASCII (use the general path); "": invalid.
+    static func normaliseASCIIEmail(_ raw: String) -> String? {
+        var utf8 = raw.utf8[...]
+        while let f = utf8.first, f == 0x20 || (0x09...0x0D).contains(f) { utf8 = utf8.dropFirst() }
+        while let l = utf8.last, l == 0x20 || (0x09...0x0D).contains(l) { utf8 = utf8.dropLast() }
+        let n = utf8.count
+        if n == 0 || n > 254 { return "" }
+        var at = -1, lastDot = -1, i = 0
+        var prev: UInt8 = 0
+        var bytes = [UInt8](repeating: 0, count: n)
+        for var c in utf8 {
+            if c >= 0x80 { return nil }
+            if c <= 0x20 || c == 0x7F { return "" }
+            if c >= 0x41 && c <= 0x5A { c += 0x20 }
+            if c == UInt8(ascii: "@") {
+                if at >= 0 { return "" }
+                at = i
+            } else if c == UInt8(ascii: "."), at >= 0 {
+                if prev == UInt8(ascii: ".") || prev == UInt8(ascii: "@") { return "" }
+                lastDot = i
+            }
+            bytes[i] = c
+            prev = c
+            i += 1
+        }
+        // local part non-empty, a dot inside the domain, something after the last dot
+        guard at > 0, lastDot > at + 1, lastDot < n - 1 else { return "" }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Spaces, `-`, `(`, `)`, `.` and a leading `+` removed; then 7..15 digits.
@@ -202,6 +234,8 @@ public struct ValidationFailure: Error, Sendable {
 
 extension String {
     func trimmingWhitespace() -> String {
+        // Most values start and end with a visible ASCII character: nothing to trim.
+        if let f = utf8.first, let l = utf8.last, f > 0x20, f < 0x7F, l > 0x20, l < 0x7F { return self }
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
               let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }

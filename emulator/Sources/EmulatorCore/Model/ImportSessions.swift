@@ -76,6 +76,19 @@ public struct EmulatorWorld: Sendable {
         imports.pending = still
     }
 
+    /// Applies the first due session only; false when none is due. The importer calls this
+    /// in a loop so the lock is never held for more than one session.
+    mutating func applyOneDue(now: ContinuousClock.Instant) -> Bool {
+        guard let i = imports.pending.firstIndex(where: { id in
+            imports.sessions[id].map { !$0.awaitingFile && $0.readyAt <= now } ?? true
+        }) else { return false }
+        let id = imports.pending.remove(at: i)
+        guard var s = imports.sessions[id] else { return true }
+        apply(&s)
+        imports.sessions[id] = s
+        return true
+    }
+
     private mutating func apply(_ s: inout ImportSession) {
         defer { s.rows = [] }
         if let failure = s.failure {

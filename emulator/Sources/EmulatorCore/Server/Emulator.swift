@@ -54,10 +54,8 @@ public final class Emulator: Sendable {
     func runImporter() async {
         var wakeups = importWakeups.makeAsyncIterator()
         while !Task.isCancelled {
-            let next = world.withLock { w -> ContinuousClock.Instant? in
-                w.applyDue(now: .now)
-                return w.imports.nextDue
-            }
+            while world.withLock({ $0.applyOneDue(now: .now) }) { await Task.yield() }
+            let next = world.withLock { $0.imports.nextDue }
             if let next {
                 try? await Task.sleep(until: next, clock: .continuous)
             } else if await wakeups.next() == nil {
