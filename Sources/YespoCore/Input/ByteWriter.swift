@@ -84,7 +84,7 @@ struct ByteWriter: ByteSink {
     /// The bytes written, as an exactly sized array.
     func array() -> [UInt8] {
         [UInt8](unsafeUninitializedCapacity: count) { buf, initialized in
-            if count > 0 { memcpy(buf.baseAddress!, base, count) }
+            if count > 0, let d = buf.baseAddress { memcpy(d, base, count) }
             initialized = count
         }
     }

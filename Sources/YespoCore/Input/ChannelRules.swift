@@ -140,6 +140,7 @@ func trimASCIIWhitespace(_ v: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer 
 @inline(__always) func bytesEqual(_ a: UnsafeRawBufferPointer, _ s: StaticString) -> Bool {
     let n = s.utf8CodeUnitCount
     guard a.count == n else { return false }
-    return n == 0 || memcmp(a.baseAddress!, s.utf8Start, n) == 0
+    guard n > 0, let p = a.baseAddress else { return true }
+    return memcmp(p, s.utf8Start, n) == 0
 }
 
