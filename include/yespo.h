@@ -148,7 +148,8 @@ typedef struct yespo_job yespo_job;
  * and the job's own settings —
  *   "wait": bool (poll /importstatus to the end and attach contactIds; default false),
  *   "validate": bool (client-side validation; default true),
- *   "dryRun": bool (validate and plan chunks, send nothing; accepted rows are reported as "planned").
+ *   "dryRun": bool (validate and plan chunks, send nothing; rows that would be sent are reported
+ *             "accepted" with a null asyncSessionId, and the report says "dryRun": true).
  * Unknown keys are an error (YESPO_E_INVALID_ARGUMENT naming the key). */
 int yespo_upsert_begin(yespo_client *client, const char *options_json, yespo_job **out, yespo_error **err);
 

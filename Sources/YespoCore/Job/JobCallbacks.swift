@@ -62,26 +62,29 @@ extension JobCore {
 
     func progress() -> UpsertProgress {
         let stats = transport.stats()
-        return monitor.withLock {
-            var p = UpsertProgress()
-            p.rowsRead = rowsRead
-            p.rowsSent = rowsSent
-            p.accepted = store.count(.accepted)
-            p.rejected = store.count(.rejected)
-            p.invalid = store.count(.invalid)
-            p.duplicates = store.count(.duplicate)
-            p.notSent = store.count(.notSent)
-            p.chunksSent = chunksSent
-            p.chunksDone = chunksDone
-            p.inFlight = liveParts.count
-            p.concurrency = stats.concurrency
-            p.requests = requests
-            p.retries = retries
-            p.throttled = max(0, stats.throttled - statsAtStart.throttled)
-            p.bytesSent = bytesSent
-            p.elapsedMs = Int((monotonicNs() - startNs) / 1_000_000)
-            p.done = done
-            return p
-        }
+        return monitor.withLock { finalProgress ?? progressLocked(stats) }
+    }
+
+    /// A snapshot of the counters; the caller holds `monitor`.
+    func progressLocked(_ stats: TransportStats) -> UpsertProgress {
+        var p = UpsertProgress()
+        p.rowsRead = rowsRead
+        p.rowsSent = rowsSent
+        p.accepted = store.count(.accepted)
+        p.rejected = store.count(.rejected)
+        p.invalid = store.count(.invalid)
+        p.duplicates = store.count(.duplicate)
+        p.notSent = store.count(.notSent)
+        p.chunksSent = chunksSent
+        p.chunksDone = chunksDone
+        p.inFlight = liveParts.count
+        p.concurrency = stats.concurrency
+        p.requests = requests
+        p.retries = retries
+        p.throttled = max(0, stats.throttled - statsAtStart.throttled)
+        p.bytesSent = bytesSent
+        p.elapsedMs = Int((monotonicNs() - startNs) / 1_000_000)
+        p.done = done
+        return p
     }
 }

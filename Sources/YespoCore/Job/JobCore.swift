@@ -52,6 +52,8 @@ final class JobCore: @unchecked Sendable {
     var cancelled = false
     var ticketsCancelled = false
     var done = false
+    /// Set by finish() when the outcome store moves to the report.
+    var finalProgress: UpsertProgress? = nil
     var closing = false
     var finished = false
     var callbackThread: JobThread?

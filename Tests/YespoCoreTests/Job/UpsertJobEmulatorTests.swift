@@ -24,6 +24,9 @@ struct UpsertJobEmulatorTests {
             #expect(report.fatal == nil)
             #expect(progressCalls.load(ordering: .relaxed) >= 1)
             #expect(job.progress().done)
+            // Read after finish, progress still tells the final counts (it once read zeros).
+            #expect(job.progress().accepted == 100_000)
+            #expect(job.progress().rowsRead == 100_000)
             let emails = try emulatorEmails(emu)
             #expect(emails.count == 100_000)
             #expect((0..<100_000).allSatisfy { emails[jobEmail("bulk", $0)] == 1 })
