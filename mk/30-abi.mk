@@ -22,10 +22,9 @@ test-c-run:
 	@mkdir -p $(C_BUILD)/lib
 	@ln -sf $(abspath $(YESPO_LIB)) $(C_BUILD)/lib/libyespo.so
 	cc $(C_STRICT) -I$(YESPO_INCLUDE) -c $(C_TESTS)/testutil.c -o $(C_BUILD)/testutil.o
-	@for t in smoke abuse threads; do \
-	  echo "cc $$t.c"; \
-	  cc $(C_STRICT) -I$(YESPO_INCLUDE) $(C_TESTS)/$$t.c $(C_BUILD)/testutil.o -o $(C_BUILD)/$$t $(C_LINK) || exit 1; \
-	done
+	cc $(C_STRICT) -I$(YESPO_INCLUDE) $(C_TESTS)/smoke.c $(C_TESTS)/smoke_calls.c $(C_BUILD)/testutil.o -o $(C_BUILD)/smoke $(C_LINK)
+	cc $(C_STRICT) -I$(YESPO_INCLUDE) $(C_TESTS)/abuse.c $(C_BUILD)/testutil.o -o $(C_BUILD)/abuse $(C_LINK)
+	cc $(C_STRICT) -I$(YESPO_INCLUDE) $(C_TESTS)/threads.c $(C_BUILD)/testutil.o -o $(C_BUILD)/threads $(C_LINK)
 	cc $(C_STRICT) -I$(YESPO_INCLUDE) $(C_TESTS)/loadtest.c -o $(C_BUILD)/loadtest -ldl
 	c++ -std=c++11 -Wall -Wextra -Werror -pedantic -I$(YESPO_INCLUDE) $(C_TESTS)/header_cpp.cpp -o $(C_BUILD)/header_cpp $(C_LINK)
 	$(C_BUILD)/header_cpp

@@ -31,7 +31,7 @@ func invalidArgument(_ message: String) -> YespoError {
     YespoError(.invalidArgument, message)
 }
 
-/// Copies `out` targets' NULL check out of every export: a NULL result pointer is a caller bug.
+/// A NULL result pointer (`char **out`, `yespo_x **out`) is a caller bug, reported like any bad argument.
 func requireOut<T>(_ out: UnsafeMutablePointer<T>?, _ name: String) throws(YespoError) -> UnsafeMutablePointer<T> {
     guard let out else { throw invalidArgument("\(name) is NULL") }
     return out

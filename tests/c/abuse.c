@@ -44,6 +44,12 @@ static void expect_error(int line, const char *call, int rc, int want1, int want
 
 static const char bad_utf8[] = "{\"email\":\"\xff\xfe@x.com\"}";
 
+static void ignore_log(int level, const char *message, void *userdata) {
+    (void)level;
+    (void)message;
+    (void)userdata;
+}
+
 static yespo_client *offline_client(void) {
     yespo_client *c = NULL;
     yespo_error *err = NULL;
@@ -133,6 +139,10 @@ static void client_functions(void) {
 
     EXPECT(INV, yespo_client_set_log_callback(NULL, NULL, 1, NULL, &err));
     EXPECT(BAD, yespo_client_set_log_callback(foreign, NULL, 1, NULL, &err));
+    EXPECT(INV, yespo_client_set_log_callback(live, ignore_log, 0, NULL, &err));
+    EXPECT(INV, yespo_client_set_log_callback(live, ignore_log, 5, NULL, &err));
+    EXPECT(INV, yespo_client_set_log_callback(live, ignore_log, -1, NULL, &err));
+    CHECK(yespo_client_set_log_callback(live, ignore_log, YESPO_LOG_DEBUG, NULL, &err) == YESPO_OK);
     CHECK(yespo_client_set_log_callback(live, NULL, 0, NULL, &err) == YESPO_OK);
 
     EXPECT(INV, yespo_client_stats(NULL, &out, &err));

@@ -73,6 +73,11 @@ struct ByteWriter: ByteSink {
 
     var all: UnsafeRawBufferPointer { bytes(0..<count) }
 
+    /// Lets `body` rewrite the bytes written from `start` on, in place.
+    func mutateBytes(from start: Int, _ body: (UnsafeMutableRawBufferPointer) -> Void) {
+        body(UnsafeMutableRawBufferPointer(start: base + start, count: count - start))
+    }
+
     mutating func truncate(to n: Int) { count = min(count, max(0, n)) }
     mutating func removeAll() { count = 0 }
 

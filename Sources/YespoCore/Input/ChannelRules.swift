@@ -47,10 +47,14 @@ enum ChannelRules {
         let trimmed = trimASCIIWhitespace(value)
         let start = out.count
         out.append(JSONByte.quote)
+        out.append(contentsOf: trimmed)
         var ascii = true
-        for b in trimmed {
-            if b >= 0x80 { ascii = false }
-            out.append(asciiLower(b))
+        out.mutateBytes(from: start + 1) { b in
+            for k in 0..<b.count {
+                let c = b[k]
+                if c >= 0x80 { ascii = false }
+                b[k] = asciiLower(c)
+            }
         }
         if !ascii {
             // Rare: lower-case the non-ASCII letters too (stdlib, no Foundation).
