@@ -12,13 +12,13 @@ chaos: emulator release bench-venv
 chaos-smoke: emulator release bench-venv
 	$(BENCH_VENV)/bin/python chaos/run.py --runs 15 --first-seed 1000
 
+# Under ASan, resident memory is dominated by shadow memory and the 256 MiB free quarantine, so a
+# test that asserts an RSS ceiling measures ASan, not us; it runs in the plain `swift test`.
+ASAN_SKIP ?= millionRowCSVInBoundedMemory
 # ThreadSanitizer slows the engine ~10x: it runs the suites where threads meet (transport engine,
 # jobs sharing a client, faults, single calls), not the 300 000-row scale test or the
 # single-threaded input readers. TSan reported nothing to suppress; LeakSanitizer ignores only
 # XCTest's own runner objects (sanitizers/lsan.supp).
-# Under ASan, resident memory is dominated by shadow memory and the 256 MiB free quarantine, so a
-# test that asserts an RSS ceiling measures ASan, not us; it runs in the plain `swift test`.
-ASAN_SKIP ?= millionRowCSVInBoundedMemory
 TSAN_SUITES ?= FlowControlTests|TransportEmulatorTests|UpsertJobSharingTests|UpsertJobFaultTests|UpsertJobEmulatorTests|SingleCallTests
 
 sanitize: emulator
