@@ -40,8 +40,8 @@ emulator: deps
 include $(sort $(wildcard mk/*.mk))
 
 test: deps emulator release
-	@set -e; for t in $(TEST_TARGETS); do echo "=== make $$t"; $(MAKE) --no-print-directory $$t; done
-	@echo "=== all suites passed: $(TEST_TARGETS)"
+	@set -e; for t in $(TEST_TARGETS); do echo "=== make $$t ($$(date +%T))"; $(MAKE) --no-print-directory $$t; done
+	@echo "=== all suites passed ($$(date +%T)): $(TEST_TARGETS)"
 
 clean:
 	rm -rf .build .build-* dist emulator/.build

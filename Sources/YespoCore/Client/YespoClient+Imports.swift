@@ -8,6 +8,12 @@ extension YespoClient {
         guard !sessionId.isEmpty else { throw YespoError(.invalidArgument, "the import session id is empty") }
         let what = "GET /importstatus/\(sessionId)"
         let response = try send("GET", "/importstatus/" + percentEncodedPathSegment(sessionId))
+        return try importStatusAnswer(response, what)
+    }
+
+    /// The /importstatus answer in the shape of include/yespo.h (`mapping` always an array).
+    /// Separate from the request so that fuzz/responses can feed it hostile bodies.
+    func importStatusAnswer(_ response: HTTPResponse, _ what: String) throws(YespoError) -> String {
         let answer = try parseAnswer(response, what)
         guard answer.root.kind == .object, let status = answer.root["status"]?.string else {
             throw YespoError(.protocol, "\(what): the answer has no \"status\": \(serverMessage(response.body))")

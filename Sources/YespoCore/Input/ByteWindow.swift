@@ -3,7 +3,8 @@
 import Glibc
 
 final class ByteWindow {
-    let bytes: UnsafeMutableRawBufferPointer
+    private let storage: UnsafeMutablePointer<UInt8>
+    let capacity: Int
     let fd: Int32
     private let ownsFD: Bool
     /// Unconsumed bytes are `bytes[start..<end]`.
@@ -19,16 +20,16 @@ final class ByteWindow {
         self.fd = fd
         self.ownsFD = ownsFD
         self.name = name
-        bytes = .allocate(byteCount: max(capacity, 16), alignment: 16)
+        self.capacity = max(capacity, 16)
+        storage = .allocate(capacity: self.capacity)
     }
 
     deinit {
         close()
-        bytes.deallocate()
+        storage.deallocate()
     }
 
-    var capacity: Int { bytes.count }
-    var base: UnsafePointer<UInt8> { UnsafePointer(bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)) }
+    var base: UnsafePointer<UInt8> { UnsafePointer(storage) }
     var isFull: Bool { start == 0 && end == capacity }
 
     /// Moves the unconsumed bytes to the front and reads more. False when nothing new arrived:
@@ -36,14 +37,14 @@ final class ByteWindow {
     func refill() throws(YespoError) -> Bool {
         if eof || closed { eof = true; return false }
         if start > 0 {
-            if end > start { memmove(bytes.baseAddress!, bytes.baseAddress! + start, end - start) }
+            if end > start { memmove(storage, storage + start, end - start) }
             fileOffsetOfBuffer += Int64(start)
             end -= start
             start = 0
         }
         guard end < capacity else { return false }
         while true {
-            let n = Glibc.read(fd, bytes.baseAddress! + end, capacity - end)
+            let n = Glibc.read(fd, storage + end, capacity - end)
             if n > 0 { end += n; return true }
             if n == 0 { eof = true; return false }
             if errno == EINTR { continue }

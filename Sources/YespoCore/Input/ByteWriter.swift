@@ -73,13 +73,18 @@ struct ByteWriter: ByteSink {
 
     var all: UnsafeRawBufferPointer { bytes(0..<count) }
 
+    /// Lets `body` rewrite the bytes written from `start` on, in place.
+    func mutateBytes(from start: Int, _ body: (UnsafeMutableRawBufferPointer) -> Void) {
+        body(UnsafeMutableRawBufferPointer(start: base + start, count: count - start))
+    }
+
     mutating func truncate(to n: Int) { count = min(count, max(0, n)) }
     mutating func removeAll() { count = 0 }
 
     /// The bytes written, as an exactly sized array.
     func array() -> [UInt8] {
         [UInt8](unsafeUninitializedCapacity: count) { buf, initialized in
-            if count > 0 { memcpy(buf.baseAddress!, base, count) }
+            if count > 0, let d = buf.baseAddress { memcpy(d, base, count) }
             initialized = count
         }
     }

@@ -56,9 +56,37 @@ struct CSVColumn {
     var label: String { "\(header) (column \(index + 1))" }
 }
 
+/// Where a column's value goes in the contact JSON; the plan is ordered by section so that each
+/// container (channels, address, fields) is written in one piece.
+enum CSVSection: Int, Comparable {
+    case top = 0, channels, address, fields
+    static func < (a: CSVSection, b: CSVSection) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// One mapped column, as the row builder uses it (no strings: copied for every row).
+struct CSVPlannedColumn {
+    let cell: Int
+    let target: CSVTarget
+    let section: CSVSection
+    /// Index into CSVColumnMap.columns, for messages.
+    let column: Int
+}
+
+extension CSVTarget {
+    var section: CSVSection {
+        switch self {
+        case .email, .sms: return .channels
+        case .address, .region, .town, .postcode: return .address
+        case .customField: return .fields
+        default: return .top
+        }
+    }
+}
+
 struct CSVColumnMap {
     let headerCount: Int
     let columns: [CSVColumn]
+    let plan: [CSVPlannedColumn]
 
     init(header: [String], options: FileOptions, fileName: String) throws(YespoError) {
         func fail(_ message: String) -> YespoError { YespoError(.invalidInput, "\(fileName): \(message)") }
@@ -104,6 +132,11 @@ struct CSVColumnMap {
         }
         headerCount = header.count
         columns = mapped
+        // Stable by section: within one, the file's column order.
+        plan = mapped.enumerated()
+            .map { CSVPlannedColumn(cell: $1.index, target: $1.target, section: $1.target.section, column: $0) }
+            .enumerated().sorted { ($0.element.section, $0.offset) < ($1.element.section, $1.offset) }
+            .map(\.element)
     }
 }
 

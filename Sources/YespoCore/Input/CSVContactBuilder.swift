@@ -4,125 +4,122 @@
 
 struct CSVContactBuilder {
     let map: CSVColumnMap
-    private var value: [UInt8] = []
+    /// The value of a quoted cell with "" in it (other cells are used in place).
+    private var unquoted: ByteWriter
 
-    init(map: CSVColumnMap) { self.map = map }
+    /// The caller frees it with `free()`.
+    init(map: CSVColumnMap) {
+        self.map = map
+        unquoted = ByteWriter(capacity: 256)
+    }
+
+    func free() { unquoted.free() }
 
     /// Writes the contact for `cells` of `record` into `out` (emptied first).
     mutating func build(_ record: UnsafeRawBufferPointer, _ cells: [CSVCell], into out: inout ByteWriter) throws(RowProblem) {
         if cells.count > map.headerCount {
             throw RowProblem("\(cells.count) cells but the header has \(map.headerCount) columns")
         }
+        // One pass over the whole record; only when it fails is each cell checked, to name it.
+        let recordIsUTF8 = isValidUTF8(record)
         out.removeAll()
         out.append(JSONByte.openBrace)
-        var wrote = false
-        func key(_ name: StaticString, _ out: inout ByteWriter) {
-            if wrote { out.append(JSONByte.comma) }
-            wrote = true
-            out.append(JSONByte.quote)
-            out.append(name)
-            out.append(JSONByte.quote)
-            out.append(JSONByte.colon)
-        }
-        for column in map.columns {
-            switch column.target {
-            case .email, .sms, .address, .region, .town, .postcode, .customField, .ignored: continue
-            default: break
+        var wroteTop = false
+        var open = CSVSection.top
+        var firstInSection = true
+        for planned in map.plan {
+            guard planned.cell < cells.count else { continue }
+            let value = try cellValue(record, cells[planned.cell], planned, checkUTF8: !recordIsUTF8)
+            guard !value.isEmpty else { continue }
+            if planned.section != open {
+                close(open, &out)
+                open = planned.section
+                firstInSection = true
+                switch open {
+                case .channels: topKey(#""channels":["#, &wroteTop, &out)
+                case .address: topKey(#""address":{"#, &wroteTop, &out)
+                case .fields: topKey(#""fields":["#, &wroteTop, &out)
+                case .top: break
+                }
             }
-            guard try load(record, cells, column) else { continue }
-            switch column.target {
+            if open != .top {
+                if !firstInSection { out.append(JSONByte.comma) }
+                firstInSection = false
+            }
+            switch planned.target {
             case .firstName, .lastName:
-                let n = value.withUnsafeBytes { countScalars($0) }
+                let n = countScalars(value)
                 if n > ContactWriter.maxNameLength {
-                    throw RowProblem("\(column.label): is \(n) characters long, at most \(ContactWriter.maxNameLength) allowed")
+                    throw RowProblem("\(label(planned)): is \(n) characters long, at most \(ContactWriter.maxNameLength) allowed")
                 }
-                key(column.target == .firstName ? "firstName" : "lastName", &out)
+                topKey(planned.target == .firstName ? #""firstName":"# : #""lastName":"#, &wroteTop, &out)
                 appendJSONString(value, into: &out)
-            case .languageCode: key("languageCode", &out); appendJSONString(value, into: &out)
-            case .timeZone: key("timeZone", &out); appendJSONString(value, into: &out)
-            case .contactKey: key("contactKey", &out); appendJSONString(value, into: &out)
-            case .externalCustomerId: key("externalCustomerId", &out); appendJSONString(value, into: &out)
+            case .languageCode: topKey(#""languageCode":"#, &wroteTop, &out); appendJSONString(value, into: &out)
+            case .timeZone: topKey(#""timeZone":"#, &wroteTop, &out); appendJSONString(value, into: &out)
+            case .contactKey: topKey(#""contactKey":"#, &wroteTop, &out); appendJSONString(value, into: &out)
+            case .externalCustomerId: topKey(#""externalCustomerId":"#, &wroteTop, &out); appendJSONString(value, into: &out)
             case .id:
-                guard let id = value.withUnsafeBytes({ parseDigits($0) }) else {
-                    throw RowProblem("\(column.label): \(quotedForMessage(value)) is not a contact id (digits)")
+                guard let id = parseDigits(value) else {
+                    throw RowProblem("\(label(planned)): \(quotedForMessage(value)) is not a contact id (digits)")
                 }
-                key("id", &out)
+                topKey(#""id":"#, &wroteTop, &out)
                 appendDecimal(id, into: &out)
-            default: break
-            }
-        }
-        do {
-            var opened = false
-            for column in map.columns where column.target == .email || column.target == .sms {
-                guard try load(record, cells, column) else { continue }
-                if !opened { key("channels", &out); out.append(JSONByte.openBracket) } else { out.append(JSONByte.comma) }
-                opened = true
-                let isEmail = column.target == .email
-                out.append((isEmail ? #"{"type":"email","value":"# : #"{"type":"sms","value":"#) as StaticString)
-                try withBytes(value) { (v) throws(RowProblem) in
-                    if isEmail {
-                        try ChannelRules.appendEmail(v, path: { column.label }, into: &out)
-                    } else {
-                        try ChannelRules.appendPhone(v, path: { column.label }, into: &out)
-                    }
-                }
+            case .email:
+                out.append(#"{"type":"email","value":"#)
+                try ChannelRules.appendEmail(value, path: { label(planned) }, into: &out)
                 out.append(JSONByte.closeBrace)
-            }
-            if opened { out.append(JSONByte.closeBracket) }
-        }
-        do {
-            var opened = false
-            for column in map.columns {
-                let name: StaticString
-                switch column.target {
-                case .address: name = "address"
-                case .region: name = "region"
-                case .town: name = "town"
-                case .postcode: name = "postcode"
-                default: continue
-                }
-                guard try load(record, cells, column) else { continue }
-                if !opened { key("address", &out); out.append(JSONByte.openBrace) } else { out.append(JSONByte.comma) }
-                opened = true
-                appendJSONString(UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount), into: &out)
-                out.append(JSONByte.colon)
-                appendJSONString(value, into: &out)
-            }
-            if opened { out.append(JSONByte.closeBrace) }
-        }
-        do {
-            var opened = false
-            for column in map.columns {
-                guard case .customField(let id) = column.target else { continue }
-                guard try load(record, cells, column) else { continue }
-                if !opened { key("fields", &out); out.append(JSONByte.openBracket) } else { out.append(JSONByte.comma) }
-                opened = true
-                out.append(#"{"id":"# as StaticString)
+            case .sms:
+                out.append(#"{"type":"sms","value":"#)
+                try ChannelRules.appendPhone(value, path: { label(planned) }, into: &out)
+                out.append(JSONByte.closeBrace)
+            case .address: out.append(#""address":"#); appendJSONString(value, into: &out)
+            case .region: out.append(#""region":"#); appendJSONString(value, into: &out)
+            case .town: out.append(#""town":"#); appendJSONString(value, into: &out)
+            case .postcode: out.append(#""postcode":"#); appendJSONString(value, into: &out)
+            case .customField(let id):
+                out.append(#"{"id":"#)
                 appendDecimal(id, into: &out)
-                out.append(#","value":"# as StaticString)
+                out.append(#","value":"#)
                 appendJSONString(value, into: &out)
                 out.append(JSONByte.closeBrace)
+            case .ignored:
+                break
             }
-            if opened { out.append(JSONByte.closeBracket) }
         }
+        close(open, &out)
         out.append(JSONByte.closeBrace)
     }
 
-    /// Puts the trimmed value of the column's cell in `value`; false when the cell is missing or
-    /// empty (an empty cell leaves the field out).
-    private mutating func load(_ record: UnsafeRawBufferPointer, _ cells: [CSVCell],
-                               _ column: CSVColumn) throws(RowProblem) -> Bool {
-        guard column.index < cells.count else { return false }
-        let cell = cells[column.index]
-        value.removeAll(keepingCapacity: true)
-        appendCSVCellValue(record, cell, into: &value)
-        let valid = value.withUnsafeBytes { isValidUTF8($0) }
-        guard valid else { throw RowProblem("\(column.label): invalid UTF-8") }
-        var lo = 0
-        var hi = value.count
-        while lo < hi && JSONByte.isWhitespace(value[lo]) { lo += 1 }
-        while hi > lo && JSONByte.isWhitespace(value[hi - 1]) { hi -= 1 }
-        if lo > 0 || hi < value.count { value = Array(value[lo..<hi]) }
-        return !value.isEmpty
+    private func label(_ planned: CSVPlannedColumn) -> String { map.columns[planned.column].label }
+
+    private func topKey(_ key: StaticString, _ wrote: inout Bool, _ out: inout ByteWriter) {
+        if wrote { out.append(JSONByte.comma) }
+        wrote = true
+        out.append(key)
+    }
+
+    private func close(_ section: CSVSection, _ out: inout ByteWriter) {
+        switch section {
+        case .top: break
+        case .channels, .fields: out.append(JSONByte.closeBracket)
+        case .address: out.append(JSONByte.closeBrace)
+        }
+    }
+
+    /// The cell's value, trimmed (empty: the field is left out). Valid until the next call.
+    private mutating func cellValue(_ record: UnsafeRawBufferPointer, _ cell: CSVCell, _ planned: CSVPlannedColumn,
+                                    checkUTF8: Bool) throws(RowProblem) -> UnsafeRawBufferPointer {
+        var value = UnsafeRawBufferPointer(rebasing: record[cell.start..<cell.end])
+        if cell.hasDoubledQuotes {
+            unquoted.removeAll()
+            var k = 0
+            while k < value.count {
+                unquoted.append(value[k])
+                k += value[k] == JSONByte.quote ? 2 : 1
+            }
+            value = unquoted.all
+        }
+        if checkUTF8 && !isValidUTF8(value) { throw RowProblem("\(label(planned)): invalid UTF-8") }
+        return trimASCIIWhitespace(value)
     }
 }

@@ -47,10 +47,14 @@ enum ChannelRules {
         let trimmed = trimASCIIWhitespace(value)
         let start = out.count
         out.append(JSONByte.quote)
+        out.append(contentsOf: trimmed)
         var ascii = true
-        for b in trimmed {
-            if b >= 0x80 { ascii = false }
-            out.append(asciiLower(b))
+        out.mutateBytes(from: start + 1) { b in
+            for k in 0..<b.count {
+                let c = b[k]
+                if c >= 0x80 { ascii = false }
+                b[k] = asciiLower(c)
+            }
         }
         if !ascii {
             // Rare: lower-case the non-ASCII letters too (stdlib, no Foundation).
@@ -136,6 +140,7 @@ func trimASCIIWhitespace(_ v: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer 
 @inline(__always) func bytesEqual(_ a: UnsafeRawBufferPointer, _ s: StaticString) -> Bool {
     let n = s.utf8CodeUnitCount
     guard a.count == n else { return false }
-    return n == 0 || memcmp(a.baseAddress!, s.utf8Start, n) == 0
+    guard n > 0, let p = a.baseAddress else { return true }
+    return memcmp(p, s.utf8Start, n) == 0
 }
 

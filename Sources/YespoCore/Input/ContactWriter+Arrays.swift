@@ -92,7 +92,7 @@ extension ContactWriter {
     mutating func writeChannels() throws(RowProblem) {
         guard c.current == JSONByte.openBracket else { throw typeProblem("channels", "an array") }
         c.i += 1
-        writeKey("channels")
+        writeKey(#""channels":"#)
         out.append(JSONByte.openBracket)
         c.skipWhitespace()
         if c.current == JSONByte.closeBracket { c.i += 1; out.append(JSONByte.closeBracket); return }
@@ -167,7 +167,7 @@ extension ContactWriter {
     mutating func writeFields() throws(RowProblem) {
         guard c.current == JSONByte.openBracket else { throw typeProblem("fields", "an array") }
         c.i += 1
-        writeKey("fields")
+        writeKey(#""fields":"#)
         out.append(JSONByte.openBracket)
         c.skipWhitespace()
         if c.current == JSONByte.closeBracket { c.i += 1; out.append(JSONByte.closeBracket); return }

@@ -142,12 +142,10 @@ struct ContactWriter {
         wroteMember = true
     }
 
-    mutating func writeKey(_ name: StaticString) {
+    /// `key` is the whole `"name":` literal: one copy instead of four appends.
+    mutating func writeKey(_ key: StaticString) {
         beginMember()
-        out.append(JSONByte.quote)
-        out.append(name)
-        out.append(JSONByte.quote)
-        out.append(JSONByte.colon)
+        out.append(key)
     }
 
     /// Consumes `null` when it is the value here; known keys set to null are left out.
@@ -164,11 +162,11 @@ struct ContactWriter {
     private mutating func writeKnown(_ key: ContactKey) throws(RowProblem) {
         if try skipNull() { return }
         switch key {
-        case .firstName: try writeName("firstName")
-        case .lastName: try writeName("lastName")
-        case .languageCode: try writePlainString("languageCode")
-        case .timeZone: try writePlainString("timeZone")
-        case .contactKey: try writePlainString("contactKey")
+        case .firstName: try writeName("firstName", #""firstName":"#)
+        case .lastName: try writeName("lastName", #""lastName":"#)
+        case .languageCode: try writePlainString("languageCode", #""languageCode":"#)
+        case .timeZone: try writePlainString("timeZone", #""timeZone":"#)
+        case .contactKey: try writePlainString("contactKey", #""contactKey":"#)
         case .id: try writeId()
         case .externalCustomerId: try writeExternalCustomerId()
         case .channels: try writeChannels()
@@ -177,7 +175,7 @@ struct ContactWriter {
         }
     }
 
-    private mutating func writeName(_ name: StaticString) throws(RowProblem) {
+    private mutating func writeName(_ name: StaticString, _ key: StaticString) throws(RowProblem) {
         guard c.current == JSONByte.quote else { throw typeProblem("\(name)", "a string") }
         let start = c.i
         let t = try c.scanString()
@@ -185,15 +183,15 @@ struct ContactWriter {
         guard length <= Self.maxNameLength else {
             throw RowProblem("\(name): is \(length) characters long, at most \(Self.maxNameLength) allowed")
         }
-        writeKey(name)
+        writeKey(key)
         out.append(contentsOf: c.raw(start, c.i))
     }
 
-    private mutating func writePlainString(_ name: StaticString) throws(RowProblem) {
+    private mutating func writePlainString(_ name: StaticString, _ key: StaticString) throws(RowProblem) {
         guard c.current == JSONByte.quote else { throw typeProblem("\(name)", "a string") }
         let start = c.i
         _ = try c.scanString()
-        writeKey(name)
+        writeKey(key)
         out.append(contentsOf: c.raw(start, c.i))
     }
 
@@ -207,7 +205,7 @@ struct ContactWriter {
             throw RowProblem("id: \(String(decoding: text, as: UTF8.self)) is not a non-negative integer (at most 18 digits)")
         }
         facts.id = value
-        writeKey("id")
+        writeKey(#""id":"#)
         out.append(contentsOf: text)
     }
 
@@ -217,7 +215,7 @@ struct ContactWriter {
             let t = try c.scanString()
             // An empty id identifies nothing: treated like a missing one.
             if isBlankLine(c.raw(t.start, t.end)) { return }
-            writeKey("externalCustomerId")
+            writeKey(#""externalCustomerId":"#)
             facts.externalCustomerId = t.hasEscapes ? .owned(c.decoded(t)) : .inOutput((out.count + 1)..<(out.count + 1 + t.end - t.start))
             out.append(contentsOf: c.raw(start, c.i))
         } else if c.current == JSONByte.minus || JSONByte.isDigit(c.current) {
@@ -226,7 +224,7 @@ struct ContactWriter {
             guard n.isInteger else {
                 throw RowProblem("externalCustomerId: \(String(decoding: text, as: UTF8.self)) is not an integer or a string")
             }
-            writeKey("externalCustomerId")
+            writeKey(#""externalCustomerId":"#)
             facts.externalCustomerId = .inOutput((out.count + 1)..<(out.count + 1 + text.count))
             out.append(JSONByte.quote)
             out.append(contentsOf: text)
@@ -239,7 +237,7 @@ struct ContactWriter {
     private mutating func writeAddress() throws(RowProblem) {
         guard c.current == JSONByte.openBrace else { throw typeProblem("address", "an object") }
         c.i += 1
-        writeKey("address")
+        writeKey(#""address":"#)
         out.append(JSONByte.openBrace)
         var first = true
         c.skipWhitespace()

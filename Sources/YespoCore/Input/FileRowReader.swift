@@ -77,6 +77,7 @@ public final class FileRowReader {
         window.close()
         scratch.free()
         prepared.free()
+        csv?.free()
     }
 
     private static func guessFormat(path: String, _ window: ByteWindow) -> InputFormat {
@@ -162,6 +163,7 @@ public final class FileRowReader {
         guard var builder = csv else {
             return .invalid(row: row, reason: "row \(row): the file has no header row", raw: ContactPreparer.truncatedRaw(line))
         }
+        // The builder may move its scratch buffer while growing it: keep the new one.
         defer { csv = builder }
         if let problem = parseCSVRecord(line, delimiter: csvDelimiter, into: &cells) {
             return .invalid(row: row, reason: "row \(row): \(problem)", raw: ContactPreparer.truncatedRaw(line))

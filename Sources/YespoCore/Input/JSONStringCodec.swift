@@ -76,7 +76,46 @@ func appendUTF8<S: ByteSink>(_ scalar: UInt32, into out: inout S) {
 }
 
 /// Appends `value` (valid UTF-8) as a JSON string: quotes, backslashes and control characters
-/// escaped, everything else (including non-ASCII) as raw UTF-8.
+/// escaped, everything else (including non-ASCII) as raw UTF-8. Runs without such characters are
+/// copied eight bytes at a time.
+func appendJSONString(_ value: UnsafeRawBufferPointer, into out: inout ByteWriter) {
+    out.append(JSONByte.quote)
+    guard let p = value.baseAddress else { out.append(JSONByte.quote); return }
+    let n = value.count
+    var runStart = 0
+    var i = 0
+    while i < n {
+        if i &+ 8 <= n {
+            let w = (p + i).loadUnaligned(as: UInt64.self)
+            let special = swarSpecialStringBytes(w) & ~w  // non-ASCII needs no escaping
+            if special == 0 { i &+= 8; continue }
+            i &+= special.trailingZeroBitCount &>> 3
+        }
+        let b = p.load(fromByteOffset: i, as: UInt8.self)
+        guard b == JSONByte.quote || b == JSONByte.backslash || b < 0x20 else { i += 1; continue }
+        out.append(contentsOf: UnsafeRawBufferPointer(start: p + runStart, count: i - runStart))
+        appendEscaped(b, into: &out)
+        i += 1
+        runStart = i
+    }
+    out.append(contentsOf: UnsafeRawBufferPointer(start: p + runStart, count: n - runStart))
+    out.append(JSONByte.quote)
+}
+
+@inline(__always) func appendEscaped<S: ByteSink>(_ b: UInt8, into out: inout S) {
+    switch b {
+    case JSONByte.quote: out.append(JSONByte.backslash); out.append(JSONByte.quote)
+    case JSONByte.backslash: out.append(JSONByte.backslash); out.append(JSONByte.backslash)
+    case 0x0A: out.append(JSONByte.backslash); out.append(0x6E)
+    case 0x0D: out.append(JSONByte.backslash); out.append(0x72)
+    case 0x09: out.append(JSONByte.backslash); out.append(0x74)
+    default:
+        out.append("\\u00")
+        out.append(hexDigit(b >> 4))
+        out.append(hexDigit(b & 15))
+    }
+}
+
 func appendJSONString<C: Collection<UInt8>, S: ByteSink>(_ value: C, into out: inout S) {
     out.append(JSONByte.quote)
     for b in value {

@@ -4,8 +4,8 @@
 //   then one line per outcome batch:
 //            {"chunk":3,"session":"<asyncSessionId>","accepted":"1-2999","rejected":"3000",
 //             "reasons":[[3000,"bad email"]]}
-// Row sets are RowRanges text. Nothing secret is ever written: no key, no contact data, only row
-// numbers, session ids and the reasons the engine gave (which never hold the key).
+// Row sets are RowRanges text. Nothing secret is ever written: no key, and no contact data beyond
+// what a failure's reason quotes (the offending value); only row numbers, session ids and reasons.
 import YespoCore
 
 enum JournalFormat {

@@ -1,6 +1,7 @@
 // FileRowReader over real files: CSV (RFC 4180, Yespo's columns), NDJSON and JSON arrays, with
 // small buffers so that rows straddle reads, and rows longer than the buffer.
 import Testing
+import Glibc
 @testable import YespoCore
 
 func readFile(_ text: String, suffix: String, _ options: FileOptions = FileOptions(), batch: Int = 1000,
@@ -225,4 +226,22 @@ func readError(_ text: String, suffix: String, _ options: FileOptions = FileOpti
 
 extension FileOptions {
     static var json: FileOptions { var o = FileOptions(); o.format = .json; return o }
+}
+
+@Suite struct InputStdin {
+    /// "-" reads standard input: a pipe is put in place of fd 0 for the duration of the test.
+    @Test func dashReadsStandardInput() throws {
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        let text = Array("Email,First name\r\na@b.co,Ann\r\n".utf8)
+        #expect(text.withUnsafeBytes { write(fds[1], $0.baseAddress, $0.count) } == text.count)
+        close(fds[1])
+        let saved = dup(0)
+        dup2(fds[0], 0)
+        close(fds[0])
+        defer { dup2(saved, 0); close(saved) }
+        let rows = try readAll("-")
+        #expect(rows.first?.output == #"{"firstName":"Ann","channels":[{"type":"email","value":"a@b.co"}]}"#)
+        #expect(rows.count == 1)
+    }
 }

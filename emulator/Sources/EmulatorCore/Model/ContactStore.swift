@@ -5,8 +5,8 @@ public struct ContactStore: Sendable {
     public static let firstId: Int64 = 100_000_001
 
     var slots: [StoredContact?] = []
-    var byEmail: [String: [Int64]] = [:]
-    var byPhone: [String: [Int64]] = [:]
+    var byEmail: [String: IDList] = [:]
+    var byPhone: [String: IDList] = [:]
     var byToken: [String: [Int64]] = [:]
     var byExt: [String: Int64] = [:]
     /// Custom-field indexes exist only for field ids some import deduplicated on (built on first
@@ -50,8 +50,8 @@ public struct ContactStore: Sendable {
     private mutating func index(_ c: StoredContact) {
         for ch in c.channels {
             switch ch.kind {
-            case .email: byEmail[ch.value, default: []].append(c.id)
-            case .sms: byPhone[ch.value, default: []].append(c.id)
+            case .email: byEmail[ch.value] = byEmail[ch.value]?.adding(c.id) ?? .one(c.id)
+            case .sms: byPhone[ch.value] = byPhone[ch.value]?.adding(c.id) ?? .one(c.id)
             default: byToken[Self.tokenKey(ch), default: []].append(c.id)
             }
         }
@@ -67,8 +67,8 @@ public struct ContactStore: Sendable {
         }
         for ch in c.channels {
             switch ch.kind {
-            case .email: drop(&byEmail, ch.value)
-            case .sms: drop(&byPhone, ch.value)
+            case .email: if let l = byEmail[ch.value] { byEmail[ch.value] = l.removing(c.id) }
+            case .sms: if let l = byPhone[ch.value] { byPhone[ch.value] = l.removing(c.id) }
             default: drop(&byToken, Self.tokenKey(ch))
             }
         }
@@ -102,8 +102,8 @@ public struct ContactStore: Sendable {
 
     // MARK: lookups by channel
 
-    public func ids(email: String) -> [Int64] { byEmail[email] ?? [] }
-    public func ids(phone: String) -> [Int64] { byPhone[phone] ?? [] }
+    public func ids(email: String) -> [Int64] { byEmail[email]?.array ?? [] }
+    public func ids(phone: String) -> [Int64] { byPhone[phone]?.array ?? [] }
     func ids(token kind: ChannelKind, _ value: String) -> [Int64] {
         byToken[Self.tokenKey(ContactChannel(kind: kind, value: value))] ?? []
     }
@@ -204,5 +204,37 @@ public struct ContactStore: Sendable {
     mutating func record(_ e: EmulatorEvent) { events.append(e) }
     mutating func setUnsubscribed(_ emails: [String], _ on: Bool) {
         if on { unsubscribed.formUnion(emails) } else { unsubscribed.subtract(emails) }
+    }
+}
+
+/// The ids under one email or phone: nearly always one, kept inline so that a million contacts
+/// do not cost a million small arrays.
+enum IDList: Sendable {
+    case one(Int64)
+    case many([Int64])
+
+    var array: [Int64] {
+        switch self {
+        case .one(let id): return [id]
+        case .many(let ids): return ids
+        }
+    }
+
+    func adding(_ id: Int64) -> IDList {
+        switch self {
+        case .one(let first): return .many([first, id])
+        case .many(let ids): return .many(ids + [id])
+        }
+    }
+
+    /// nil when no id is left.
+    func removing(_ id: Int64) -> IDList? {
+        switch self {
+        case .one(let only): return only == id ? nil : self
+        case .many(let ids):
+            let rest = ids.filter { $0 != id }
+            if rest.count > 1 { return .many(rest) }
+            return rest.first.map { .one($0) }
+        }
     }
 }
