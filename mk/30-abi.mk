@@ -9,7 +9,7 @@ YESPO_INCLUDE ?= $(DIST)/include
 C_TESTS := $(ROOT)/tests/c
 C_STRICT := -std=c99 -Wall -Wextra -Werror -pedantic -g
 C_LINK := -L$(C_BUILD)/lib -lyespo -Wl,-rpath,$(C_BUILD)/lib -ljansson -lpthread
-FUZZ_SECONDS ?= 30
+ABI_FUZZ_SECONDS ?= 30
 VALGRIND := valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
 	--show-leak-kinds=definite --suppressions=$(C_TESTS)/valgrind.supp
 
@@ -35,5 +35,5 @@ test-c-run:
 	$(VALGRIND) $(C_BUILD)/smoke
 	$(VALGRIND) $(C_BUILD)/abuse
 	$(C_TESTS)/check-load.sh $(YESPO_LIB) $(C_BUILD)/loadtest
-	$(ROOT)/fuzz/abi/run.sh $(FUZZ_SECONDS)
+	$(ROOT)/fuzz/abi/run.sh $(ABI_FUZZ_SECONDS)
 	@echo "test-c: all passed"

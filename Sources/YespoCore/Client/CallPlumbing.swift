@@ -9,7 +9,9 @@ extension YespoClient {
         let what = "\(method) \(path.split(separator: "?", maxSplits: 1).first.map(String.init) ?? path)"
         switch transport.perform(HTTPRequest(method: method, path: path, body: body)) {
         case .failure(let error, _):
-            throw redacted(YespoError(error.code, "\(what): \(error.message)", httpStatus: error.httpStatus))
+            // Transport messages already name the request; say it once.
+            let message = error.message.hasPrefix(what) ? error.message : "\(what): \(error.message)"
+            throw redacted(YespoError(error.code, message, httpStatus: error.httpStatus))
         case .response(let response, _):
             if (200..<300).contains(response.status) { return response }
             let code: YespoErrorCode
