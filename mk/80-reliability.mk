@@ -17,14 +17,14 @@ chaos-smoke: emulator release bench-venv
 ASAN_SKIP ?= millionRowCSVInBoundedMemory
 # ThreadSanitizer slows the engine ~10x: it runs the suites where threads meet (transport engine,
 # jobs sharing a client, faults, single calls), not the 300 000-row scale test or the
-# single-threaded input readers. TSan reported nothing to suppress; LeakSanitizer ignores only
+# single-threaded input readers. sanitizers/tsan.supp: the Mutex false positive only; LeakSanitizer ignores only
 # XCTest's own runner objects (sanitizers/lsan.supp).
-TSAN_SUITES ?= FlowControlTests|TransportEmulatorTests|UpsertJobSharingTests|UpsertJobFaultTests|UpsertJobEmulatorTests|SingleCallTests
+TSAN_SUITES ?= FlowControlTests|TransportEmulatorTests|UpsertJobSharingTests|UpsertJobFaultTests|UpsertJobEmulatorTests|SingleCallTests|JobHandlerCycleTests
 
 sanitize: emulator
 	LSAN_OPTIONS=suppressions=$(ROOT)/sanitizers/lsan.supp $(SWIFT) test --sanitize=address --scratch-path .build-asan \
 	    --skip '$(ASAN_SKIP)'
-	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan --filter '$(TSAN_SUITES)'
+	TSAN_OPTIONS=suppressions=$(ROOT)/sanitizers/tsan.supp $(SWIFT) test --sanitize=thread --scratch-path .build-tsan --filter '$(TSAN_SUITES)'
 
 fuzz:
 	@for t in fuzz/*/run.sh; do echo "=== $$t $(FUZZ_SECONDS)s"; bash $$t $(FUZZ_SECONDS) || exit 1; done
