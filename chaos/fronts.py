@@ -109,6 +109,9 @@ class CliKillFront(CliFront):
         time.sleep(random.Random(plan.seed).uniform(0.05, 0.8))
         victim.kill()
         out = victim.communicate()[0].decode("utf-8", "replace")
+        # The request budget belongs to one client process; a restart inside the same second
+        # would let the emulator count the dead process's last requests against the new one.
+        time.sleep(1.2)
         report.unlink(missing_ok=True)
         rows.unlink(missing_ok=True)
         p = subprocess.run(argv + ["--resume"], env=env, capture_output=True, timeout=300)
