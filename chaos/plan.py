@@ -37,7 +37,8 @@ def _email(seed: int, row: int) -> str:
 
 def draw_plan(seed: int, forced_front: Optional[str] = None) -> RunPlan:
     rng = random.Random(seed)
-    front = forced_front or rng.choice(["cli", "cli-kill", "python", "go"])
+    drawn = rng.choice(["cli", "cli-kill", "python", "go"])  # always drawn: replays stay identical
+    front = forced_front or drawn
     rows = rng.choice([1, 50, 400, 1500, 3000, 4200, 7000])
     bad = sorted(rng.sample(range(1, rows + 1), k=min(rows // 200, 5))) if rows > 1 else []
     chunk = rng.choice([100, 250, 500, 1000, 3000])
