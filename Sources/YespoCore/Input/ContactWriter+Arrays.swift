@@ -89,10 +89,16 @@ extension ContactWriter {
 
     // MARK: channels
 
-    mutating func writeChannels() throws(RowProblem) {
-        guard c.current == JSONByte.openBracket else { throw typeProblem("channels", "an array") }
+    mutating func writeChannels() throws(RowProblem) { try writeArray(.channels) }
+
+    /// The two arrays a contact has; their loop is one, only the element writer differs.
+    private enum ContactArray { case channels, fields }
+
+    private mutating func writeArray(_ array: ContactArray) throws(RowProblem) {
+        let name = array == .channels ? "channels" : "fields"
+        guard c.current == JSONByte.openBracket else { throw typeProblem(name, "an array") }
         c.i += 1
-        writeKey(#""channels":"#)
+        writeKey(array == .channels ? #""channels":"# : #""fields":"#)
         out.append(JSONByte.openBracket)
         c.skipWhitespace()
         if c.current == JSONByte.closeBracket { c.i += 1; out.append(JSONByte.closeBracket); return }
@@ -100,7 +106,10 @@ extension ContactWriter {
         while true {
             c.skipWhitespace()
             if index > 0 { out.append(JSONByte.comma) }
-            try writeChannel(index)
+            switch array {
+            case .channels: try writeChannel(index)
+            case .fields: try writeField(index)
+            }
             index += 1
             c.skipWhitespace()
             if c.current == JSONByte.comma { c.i += 1; continue }
@@ -164,26 +173,7 @@ extension ContactWriter {
 
     // MARK: fields
 
-    mutating func writeFields() throws(RowProblem) {
-        guard c.current == JSONByte.openBracket else { throw typeProblem("fields", "an array") }
-        c.i += 1
-        writeKey(#""fields":"#)
-        out.append(JSONByte.openBracket)
-        c.skipWhitespace()
-        if c.current == JSONByte.closeBracket { c.i += 1; out.append(JSONByte.closeBracket); return }
-        var index = 0
-        while true {
-            c.skipWhitespace()
-            if index > 0 { out.append(JSONByte.comma) }
-            try writeField(index)
-            index += 1
-            c.skipWhitespace()
-            if c.current == JSONByte.comma { c.i += 1; continue }
-            try c.expect(JSONByte.closeBracket, "expected ',' or ']' in an array")
-            out.append(JSONByte.closeBracket)
-            return
-        }
-    }
+    mutating func writeFields() throws(RowProblem) { try writeArray(.fields) }
 
     private mutating func writeField(_ index: Int) throws(RowProblem) {
         let path = ElementPath(array: "fields", index: index)
