@@ -44,7 +44,8 @@ public struct ContactPreparer: Sendable {
         let out = writer.out.all
         return PreparedRow(row: row, json: writer.out.array(),
                            matchKey: facts.matchKey(options.dedupeOn, json: out),
-                           dedupeValue: facts.dedupeValue(options.dedupeOn, json: out))
+                           dedupeValue: facts.dedupeValue(options.dedupeOn, json: out),
+                           orderKeys: facts.completeOrderKeys(options.dedupeOn, json: out))
     }
 
     /// validate=false: the row is sent as given (compacted), as long as it is one JSON object —
@@ -64,11 +65,13 @@ public struct ContactPreparer: Sendable {
         defer { scratch = normaliser.out }
         var matchKey: String?
         var dedupeValue: String?
+        var orderKeys = OrderKeys()
         if (try? normaliser.writeContact()) != nil {
             matchKey = normaliser.facts.matchKey(options.dedupeOn, json: normaliser.out.all)
             dedupeValue = normaliser.facts.dedupeValue(options.dedupeOn, json: normaliser.out.all)
+            orderKeys = normaliser.facts.completeOrderKeys(options.dedupeOn, json: normaliser.out.all)
         }
-        return PreparedRow(row: row, json: out, matchKey: matchKey, dedupeValue: dedupeValue)
+        return PreparedRow(row: row, json: out, matchKey: matchKey, dedupeValue: dedupeValue, orderKeys: orderKeys)
     }
 
     static func truncatedRaw(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {

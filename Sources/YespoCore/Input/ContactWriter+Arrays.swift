@@ -147,16 +147,19 @@ extension ContactWriter {
                 try ChannelRules.appendEmail(b, path: valuePath, into: &out)
             }
             if facts.email == nil { facts.email = (start + 1)..<(out.count - 1) }
+            facts.orderKeys.insert(OrderKeys.hash(.email, out.bytes((start + 1)..<(out.count - 1))))
         case (.sms, .string(_, let t)):
             let start = out.count
             try withValueBytes(t) { (b) throws(RowProblem) in
                 try ChannelRules.appendPhone(b, path: valuePath, into: &out)
             }
             if facts.phone == nil { facts.phone = (start + 1)..<(out.count - 1) }
+            facts.orderKeys.insert(OrderKeys.hash(.phone, out.bytes((start + 1)..<(out.count - 1))))
         case (.sms, .number(let s, let e, true)) where c.byte(s) != JSONByte.minus:
             let start = out.count
             try ChannelRules.appendPhone(c.raw(s, e), path: valuePath, into: &out)
             if facts.phone == nil { facts.phone = (start + 1)..<(out.count - 1) }
+            facts.orderKeys.insert(OrderKeys.hash(.phone, out.bytes((start + 1)..<(out.count - 1))))
         case (_, .string(let s, let t)):
             let empty = try withValueBytes(t) { (b) throws(RowProblem) in trimASCIIWhitespace(b).isEmpty }
             if empty { throw RowProblem("\(path).value: is empty") }

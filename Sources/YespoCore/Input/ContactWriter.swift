@@ -50,6 +50,8 @@ struct ContactFacts {
     var id: Int64?
     /// The value of the custom field the job dedupes on (dedupeOn = fieldId).
     var dedupeFieldValue: ValueBytes?
+    /// Every email, phone and the external id as hashes (see OrderKeys); completed by the preparer.
+    var orderKeys = OrderKeys()
 
     var channelTotal: Int {
         channelCounts.0 + channelCounts.1 + channelCounts.2 + channelCounts.3 + channelCounts.4

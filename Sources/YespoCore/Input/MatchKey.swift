@@ -31,6 +31,26 @@ extension ContactFacts {
         return prefix + value
     }
 
+    /// The row's identities for the write-order gate: the channels collected while writing, plus
+    /// the external id and, for the dedupe modes that match on something else, that value.
+    func completeOrderKeys(_ dedupeOn: DedupeKey, json: UnsafeRawBufferPointer) -> OrderKeys {
+        var keys = orderKeys
+        if let ext = externalCustomerId {
+            switch ext {
+            case .inOutput(let r): keys.insert(OrderKeys.hash(.externalCustomerId, UnsafeRawBufferPointer(rebasing: json[r])))
+            case .owned(let b): b.withUnsafeBytes { keys.insert(OrderKeys.hash(.externalCustomerId, $0)) }
+            }
+        }
+        switch dedupeOn {
+        case .email, .sms, .emailOrSms, .externalCustomerId: break
+        default:
+            if let (prefix, value) = dedupeKeyValue(dedupeOn, json: json) {
+                keys.insert(OrderKeys.hash(.dedupeValue, prefix + value))
+            }
+        }
+        return keys
+    }
+
     /// The value Yespo reports as `dedupeValue` for this row (by dedupeOn only).
     func dedupeValue(_ dedupeOn: DedupeKey, json: UnsafeRawBufferPointer) -> String? {
         if dedupeOn == .externalCustomerId { return externalCustomerId?.string(json) }

@@ -13,12 +13,16 @@ public struct PreparedRow: Sendable {
     /// The value Yespo reports as `dedupeValue` in /importstatus `mapping` for this row
     /// (the email for dedupeOn=email, the phone for sms, ...); nil when unknown.
     public var dedupeValue: String?
+    /// Every identity Yespo may match the row on (emails, phones, external id, dedupe value):
+    /// a later row sharing one is never sent before this one is acknowledged.
+    public var orderKeys: OrderKeys
 
-    public init(row: Int, json: [UInt8], matchKey: String?, dedupeValue: String?) {
+    public init(row: Int, json: [UInt8], matchKey: String?, dedupeValue: String?, orderKeys: OrderKeys = OrderKeys()) {
         self.row = row
         self.json = json
         self.matchKey = matchKey
         self.dedupeValue = dedupeValue
+        self.orderKeys = orderKeys
     }
 }
 

@@ -20,6 +20,12 @@ final class ActiveChunk: @unchecked Sendable {
     /// 400/413 answers while bisecting; with no success among them the request itself is refused.
     var badRequests = 0
     var importStatus: String?
+    /// Per position: the server's answer for it arrived (or it will never be sent).
+    private var settled: [Bool]
+    /// Halves of a bisection waiting for their earlier half (they may hold the same contact).
+    var parked: [ParkedPart] = []
+    /// The rows' keys no longer hold back later rows (WriteOrderGate.release).
+    var keysReleased = false
 
     init(_ chunk: Chunk) {
         var withoutBody = chunk
@@ -27,16 +33,25 @@ final class ActiveChunk: @unchecked Sendable {
         self.chunk = withoutBody
         self.body = chunk.body
         self.outcomes = [RowOutcome?](repeating: nil, count: chunk.count)
+        self.settled = [Bool](repeating: false, count: chunk.count)
+    }
+
+    func settle(_ lo: Int, _ hi: Int) {
+        for position in lo..<hi { settled[position] = true }
+    }
+
+    func isSettled(_ lo: Int, _ hi: Int) -> Bool {
+        settled[lo..<hi].allSatisfy { $0 }
     }
 
     var sendingDone: Bool { pendingParts == 0 }
     var isFinal: Bool { pendingParts == 0 && pendingImports == 0 }
 
     func set(_ position: Int, _ kind: RowOutcomeKind, reason: String? = nil, session: String? = nil,
-             contactId: Int64? = nil) {
+             contactId: Int64? = nil, acceptedBy: AcceptedBy? = nil) {
         guard outcomes[position] == nil else { return }
         outcomes[position] = RowOutcome(row: chunk.rows[position], kind: kind, reason: reason,
-                                        asyncSessionId: session, contactId: contactId)
+                                        asyncSessionId: session, contactId: contactId, acceptedBy: acceptedBy)
     }
 
     func setRange(_ lo: Int, _ hi: Int, _ kind: RowOutcomeKind, reason: String?, session: String? = nil) {
@@ -66,6 +81,13 @@ struct ChunkPart: @unchecked Sendable {
     let body: [UInt8]
     /// Times this part was resent because a 200 answer could not be read.
     var unreadableAnswers = 0
+}
+
+/// The second half of a bisection, sent once positions waitLo..<waitHi are settled.
+struct ParkedPart {
+    let waitLo: Int
+    let waitHi: Int
+    let part: ChunkPart
 }
 
 /// Accepted rows of one request waiting for /importstatus to say FINISHED or ERROR.

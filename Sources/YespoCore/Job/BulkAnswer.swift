@@ -35,7 +35,7 @@ struct BulkAnswer {
 
     private static func failure(_ entry: JSONNode) -> Failure {
         var position: Int? = nil
-        if let index = entry["index"]?.int64, index >= 0, index < Int64(Int32.max) { position = Int(index) }
+        if let index = (entry["index"] ?? entry["position"])?.int64, index >= 0, index < Int64(Int32.max) { position = Int(index) }
         var values: [String] = []
         let contact = entry["contact"] ?? entry
         values.append(contentsOf: identifyingValues(contact))
@@ -46,7 +46,19 @@ struct BulkAnswer {
         for key in ["error", "message", "reason", "errorMessage", "description"] {
             if let text = entry[key]?.string, !text.isEmpty { reason = text; break }
         }
+        if let errors = entry["errors"], errors.kind == .array {
+            // [{"code":..,"message":..}] or plain strings: every message, in order.
+            let messages = errors.elements.compactMap { $0.string ?? $0["message"]?.string ?? $0["error"]?.string }
+            if !messages.isEmpty { reason = messages.joined(separator: "; ") }
+        }
         return Failure(position: position, values: values, reason: reason)
+    }
+
+    /// The "Duplicated request" answer (seen caught by Yespo's official Shopify app): the same
+    /// body was applied shortly before. Its status and shape are unknown, so the text decides.
+    static func isDuplicatedRequest(_ body: [UInt8]) -> Bool {
+        guard body.count < 4096 else { return false }
+        return String(decoding: body, as: UTF8.self).lowercased().contains("duplicated request")
     }
 }
 

@@ -2,7 +2,8 @@
 // of each contact inside the body is kept so a 400 can be bisected without re-encoding anything.
 
 struct Chunk: Sendable {
-    let index: Int
+    /// Position in the job's sending order; catch-up chunks of held-back rows get theirs when built.
+    var index: Int
     /// Input row numbers, in body order.
     let rows: [Int]
     /// Byte range of each row's contact inside `body`.
@@ -11,6 +12,8 @@ struct Chunk: Sendable {
     var body: [UInt8]
     /// Per row, the value /importstatus reports as `dedupeValue` (kept only when waiting).
     let dedupeValues: [String?]?
+    /// Per row, the identities the write-order gate orders by.
+    let keys: [OrderKeys]
 
     var count: Int { rows.count }
 }

@@ -15,6 +15,7 @@ struct ChunkBuilder {
     private var ends: [Int32] = []
     private var alive: [Bool] = []
     private var dedupeValues: [String?] = []
+    private var keys: [OrderKeys] = []
     private var slotByKey: [String: Int] = [:]
     private var liveCount = 0
     private var nextIndex = 0
@@ -59,6 +60,7 @@ struct ChunkBuilder {
         body.append(UInt8(ascii: ","))
         rows.append(row.row)
         alive.append(true)
+        keys.append(row.orderKeys)
         if keepDedupeValues { dedupeValues.append(row.dedupeValue) }
         liveCount += 1
         return closed
@@ -73,7 +75,7 @@ struct ChunkBuilder {
             body.removeLast()   // the trailing ","
             body.append(contentsOf: template.tail)
             chunk = Chunk(index: nextIndex, rows: rows, starts: starts, ends: ends, body: body,
-                          dedupeValues: keepDedupeValues ? dedupeValues : nil)
+                          dedupeValues: keepDedupeValues ? dedupeValues : nil, keys: keys)
         } else {
             chunk = compacted()
         }
@@ -86,6 +88,7 @@ struct ChunkBuilder {
         var out = template.head
         out.reserveCapacity(body.count + template.tail.count)
         var liveRows: [Int] = [], liveStarts: [Int32] = [], liveEnds: [Int32] = [], liveValues: [String?] = []
+        var liveKeys: [OrderKeys] = []
         liveRows.reserveCapacity(liveCount)
         for i in 0..<rows.count where alive[i] {
             if !liveRows.isEmpty { out.append(UInt8(ascii: ",")) }
@@ -93,11 +96,12 @@ struct ChunkBuilder {
             out.append(contentsOf: body[Int(starts[i])..<Int(ends[i])])
             liveEnds.append(Int32(out.count))
             liveRows.append(rows[i])
+            liveKeys.append(keys[i])
             if keepDedupeValues { liveValues.append(dedupeValues[i]) }
         }
         out.append(contentsOf: template.tail)
         return Chunk(index: nextIndex, rows: liveRows, starts: liveStarts, ends: liveEnds, body: out,
-                     dedupeValues: keepDedupeValues ? liveValues : nil)
+                     dedupeValues: keepDedupeValues ? liveValues : nil, keys: liveKeys)
     }
 
     private mutating func resetBody() {
@@ -109,6 +113,7 @@ struct ChunkBuilder {
         ends = []
         alive = []
         dedupeValues = []
+        keys = []
         slotByKey.removeAll(keepingCapacity: true)
         liveCount = 0
     }

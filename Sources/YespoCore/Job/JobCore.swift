@@ -16,6 +16,8 @@ final class JobCore: @unchecked Sendable {
     let startNs: UInt64
     let statsAtStart: TransportStats
     let maxQueued: Int
+    /// Contacts per request (settings.chunkSize, at most 3000).
+    let chunkRows: Int
     let stopped = Atomic<Bool>(false)
 
     // Feed side (feedLock).
@@ -25,6 +27,7 @@ final class JobCore: @unchecked Sendable {
     var looseBytes: [Int: [UInt8]] = [:]
     var rowsSeen = 0
     var inputClosed = false
+    var resumeTracker: ResumeOrderTracker
 
     // Shared (monitor).
     let monitor = JobMonitor()
@@ -57,6 +60,17 @@ final class JobCore: @unchecked Sendable {
     var closing = false
     var finished = false
     var callbackThread: JobThread?
+    /// Holds back rows whose earlier twin is unacknowledged (see WriteOrderGate).
+    var gate: WriteOrderGate
+    /// Chunk indices in sending order, catch-up chunks included (assigned under the monitor).
+    var nextChunkIndex = 0
+    /// finish() closed the input: held rows may leave in small catch-up chunks.
+    var inputEnded = false
+    /// failedContacts entries the job could not tie to one row (never guessed): chunk and reason.
+    var unmappedFailures: [(chunk: Int, reason: String)] = []
+    var unmappedFailureCount = 0
+    /// Rows accepted on a "Duplicated request" answer (an earlier identical request was applied).
+    var acceptedByDuplicate = 0
 
     init(options: UpsertOptions, settings: ClientSettings, transport: Transport, log: LogSink) {
         self.options = options
@@ -64,12 +78,15 @@ final class JobCore: @unchecked Sendable {
         self.transport = transport
         self.log = log
         self.preparer = ContactPreparer(options: options)
+        self.resumeTracker = ResumeOrderTracker(resume: options.resume)
         self.template = BodyTemplate(options: options)
         self.startNs = monotonicNs()
         self.statsAtStart = transport.stats()
         self.maxQueued = max(1, settings.maxQueuedChunks ?? 2 * max(1, settings.concurrency))
-        self.builder = ChunkBuilder(template: template, maxRows: min(settings.chunkSize, 3000),
-                                    maxBytes: settings.chunkBytes, keepDedupeValues: options.wait && !options.dryRun)
+        self.chunkRows = max(1, min(settings.chunkSize, 3000))
+        self.builder = ChunkBuilder(template: template, maxRows: chunkRows,
+                                    maxBytes: settings.chunkBytes, keepDedupeValues: options.waitsForImports && !options.dryRun)
+        self.gate = WriteOrderGate(heldLimit: max(chunkRows, 1000))
     }
 
     var isStopped: Bool { stopped.load(ordering: .relaxed) }
@@ -85,10 +102,12 @@ final class JobCore: @unchecked Sendable {
     func accept(_ verdict: RowVerdict) throws {
         if isStopped { throw StopFeeding() }
         rowsSeen = max(rowsSeen, verdict.row)
-        if let resume = options.resume, let recorded = resume.rows[verdict.row], recorded.kind != .notSent {
+        if let resume = options.resume, let recorded = resume.rows[verdict.row], recorded.kind != .notSent,
+           !resumeTracker.mustResend(verdict, recorded: recorded) {
             loose.append(RowOutcome(row: verdict.row, kind: recorded.kind, reason: recorded.reason,
                                     asyncSessionId: recorded.asyncSessionId))
         } else {
+            if options.resume != nil { resumeTracker.sending(verdict) }
             switch verdict {
             case .invalid(let row, let reason, let raw):
                 loose.append(RowOutcome(row: row, kind: .invalid, reason: reason))
@@ -118,7 +137,9 @@ final class JobCore: @unchecked Sendable {
         monitor.withLock {
             rowsRead = max(rowsRead, rowsSeen)
             publishLocked(batch, bytes: bytes, chunkIndex: nil)
-            if let chunk {
+            if var chunk {
+                chunk.index = nextChunkIndex
+                nextChunkIndex += 1
                 if options.dryRun {
                     planOnlyLocked(chunk)
                 } else {
@@ -194,6 +215,8 @@ final class JobCore: @unchecked Sendable {
         }
         queue = []
         queueHead = 0
+        let reason = stopReasonLocked()
+        publishLocked(gate.drain().map { RowOutcome(row: $0.row, kind: .notSent, reason: reason) }, bytes: [:], chunkIndex: nil)
         resolveAllImportsLocked()
         monitor.broadcast()
         return abandonInFlight ? takeTicketsLocked() : []

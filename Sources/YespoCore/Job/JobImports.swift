@@ -68,6 +68,8 @@ extension JobCore {
             }
             monitor.broadcast()
         }
+        // A finished import may free later writes of its contacts (ackOn finished).
+        submit(monitor.withLock { takeDispatchableLocked() })
     }
 
     func resolveLocked(_ wait: ImportWait, status: String, mapping: [String: Int64]?, errorDescription: String?,

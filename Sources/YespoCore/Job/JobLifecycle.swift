@@ -45,6 +45,11 @@ extension JobCore {
         do { try hand(last) } catch {}   // a stopped job reports these rows notSent
         let rowsTotal = rowsSeen
         feedLock.unlock()
+        // Held rows no longer wait for company: the rest leave in catch-up chunks of any size.
+        submit(monitor.withLock {
+            inputEnded = true
+            return takeDispatchableLocked()
+        })
 
         waitForEveryOutcome()
 
@@ -63,7 +68,8 @@ extension JobCore {
             let report = UpsertReport(
                 store: store, chunks: chunkRecords, fatal: fatal, cancelled: cancelled, dryRun: options.dryRun,
                 requests: requests, retries: retries, throttled: max(0, stats.throttled - statsAtStart.throttled),
-                bytesSent: bytesSent, elapsedMs: Int((monotonicNs() - startNs) / 1_000_000))
+                bytesSent: bytesSent, elapsedMs: Int((monotonicNs() - startNs) / 1_000_000),
+                heldForOrder: gate.heldTotal, unmappedFailures: unmappedFailures, unmappedFailureCount: unmappedFailureCount)
             // The report owns the outcomes now; the job keeps nothing large, only the final
             // counters, so that progress() read after finish still tells the truth.
             finalProgress = progressLocked(stats)
@@ -82,7 +88,7 @@ extension JobCore {
         while true {
             var toCancel: [RequestTicket] = []
             let allDone = monitor.withLock { () -> Bool in
-                if queueHead >= queue.count && active.isEmpty { return true }
+                if queueHead >= queue.count && active.isEmpty && !gate.hasHeld { return true }
                 let now = monotonicNs()
                 if isStopped {
                     let since = stopSeenNs ?? now

@@ -11,17 +11,33 @@ extension JobCore {
     /// Server-derived text with the API key masked, should a server ever echo it.
     func scrub(_ text: String) -> String { redactingSecret(text, settings.apiKey) }
 
+    /// Chunks to hand to the transport now, within the concurrency. Every chunk passes the
+    /// write-order gate first; rows it holds back leave later in catch-up chunks, which go before
+    /// queued chunks once enough of them are ready (or nothing else is waiting).
     func takeDispatchableLocked() -> [ChunkPart] {
         var parts: [ChunkPart] = []
-        while chunksSending < max(1, settings.concurrency), queueHead < queue.count, fatal == nil, !cancelled {
+        while chunksSending < max(1, settings.concurrency), fatal == nil, !cancelled {
+            if gate.hasHeld {
+                let force = queueHead >= queue.count || gate.isFull || inputEnded
+                let (ready, poisoned) = gate.takeReady(maxRows: chunkRows,
+                                                       maxBytes: settings.chunkBytes - template.head.count - template.tail.count,
+                                                       minRows: force ? 1 : max(1, chunkRows / 2))
+                publishPoisonedLocked(poisoned)
+                if !ready.isEmpty {
+                    let chunk = WriteOrderGate.catchUp(ready, index: nextChunkIndex, template: template,
+                                                       keepDedupeValues: options.waitsForImports)
+                    nextChunkIndex += 1
+                    parts.append(dispatchLocked(chunk))
+                    continue
+                }
+                if gate.isFull { break }   // the held rows drain first; the feeder waits meanwhile
+            }
+            guard queueHead < queue.count else { break }
             let chunk = queue[queueHead]
             queueHead += 1
-            let activeChunk = ActiveChunk(chunk)
-            active[chunk.index] = activeChunk
-            chunksSending += 1
-            chunksSent += 1
-            rowsSent += chunk.count
-            parts.append(newPartLocked(activeChunk, lo: 0, hi: chunk.count, body: activeChunk.body))
+            let admission = gate.admit(chunk, template: template)
+            publishPoisonedLocked(admission.poisonedRows)
+            if let send = admission.send { parts.append(dispatchLocked(send)) }
         }
         if queueHead == queue.count {
             queue.removeAll(keepingCapacity: true)
@@ -31,6 +47,34 @@ extension JobCore {
             queueHead = 0
         }
         return parts
+    }
+
+    private func dispatchLocked(_ chunk: Chunk) -> ChunkPart {
+        let activeChunk = ActiveChunk(chunk)
+        active[chunk.index] = activeChunk
+        chunksSending += 1
+        chunksSent += 1
+        rowsSent += chunk.count
+        return newPartLocked(activeChunk, lo: 0, hi: chunk.count, body: activeChunk.body)
+    }
+
+    /// Rows the gate will not send because an earlier row of the same contact was not sent.
+    private func publishPoisonedLocked(_ rows: [(row: Int, because: Int)]) {
+        guard !rows.isEmpty else { return }
+        publishLocked(rows.map {
+            RowOutcome(row: $0.row, kind: .notSent,
+                       reason: "not sent: row \($0.because) may be the same contact and was not sent; sending this row alone could be overwritten by it later, so a resume sends both in order")
+        }, bytes: [:], chunkIndex: nil)
+    }
+
+    /// The chunk's rows stop blocking later rows of the same contacts.
+    func releaseKeysLocked(_ chunk: ActiveChunk) {
+        guard !chunk.keysReleased else { return }
+        chunk.keysReleased = true
+        for position in 0..<chunk.chunk.count {
+            gate.release(chunk.chunk.keys[position], row: chunk.chunk.rows[position],
+                         notSent: chunk.outcomes[position]?.kind == .notSent)
+        }
     }
 
     func newPartLocked(_ chunk: ActiveChunk, lo: Int, hi: Int, body: [UInt8]) -> ChunkPart {
@@ -61,8 +105,10 @@ extension JobCore {
     /// The transport's final word on one part (engine thread).
     func partFinished(_ part: ChunkPart, _ outcome: HTTPOutcome) {
         var answer: BulkAnswer? = nil
-        if case .response(let response, _) = outcome, (200..<300).contains(response.status) {
-            answer = BulkAnswer.parse(response.body)
+        var duplicated = false
+        if case .response(let response, _) = outcome {
+            if (200..<300).contains(response.status) { answer = BulkAnswer.parse(response.body) }
+            duplicated = answer == nil && BulkAnswer.isDuplicatedRequest(response.body)
         }
         var toSubmit: [ChunkPart] = []
         var toCancel: [RequestTicket] = []
@@ -79,17 +125,24 @@ extension JobCore {
             requests += attempts
             retries += max(0, attempts - 1)
             bytesSent += part.body.count * max(1, attempts)
+            var split = false
 
             switch outcome {
+            case .response(_, _) where duplicated:
+                // An identical request was applied before: most likely this one's own earlier
+                // attempt, whose answer was lost. Never bisected, never called rejected.
+                duplicatedLocked(part)
             case .response(let response, _) where (200..<300).contains(response.status):
                 if let answer {
                     acceptedLocked(part, answer)
                 } else if part.unreadableAnswers < 2 && !isStopped {
                     // A cut or garbled 200 says nothing about the rows; sending them again is safe
-                    // because the bulk method is an upsert.
+                    // because the bulk method is an upsert, and later writes of these contacts
+                    // wait for this chunk.
                     var again = newPartLocked(chunk, lo: part.lo, hi: part.hi, body: part.body)
                     again.unreadableAnswers = part.unreadableAnswers + 1
                     toSubmit.append(again)
+                    split = true
                 } else {
                     chunk.setRange(part.lo, part.hi, .notSent,
                                    reason: "the server answered HTTP \(response.status) with a body that cannot be read; the rows may or may not have been imported")
@@ -117,11 +170,8 @@ extension JobCore {
                 } else if isStopped {
                     chunk.setRange(part.lo, part.hi, .notSent, reason: stopReasonLocked())
                 } else {
-                    let mid = part.lo + (part.hi - part.lo) / 2
-                    for (lo, hi) in [(part.lo, mid), (mid, part.hi)] {
-                        let body = template.body(from: chunk.body, starts: chunk.chunk.starts, ends: chunk.chunk.ends, lo: lo, hi: hi)
-                        toSubmit.append(newPartLocked(chunk, lo: lo, hi: hi, body: body))
-                    }
+                    toSubmit.append(contentsOf: bisectLocked(part))
+                    split = true
                 }
             case .response(let response, _):
                 chunk.setRange(part.lo, part.hi, .notSent,
@@ -130,10 +180,15 @@ extension JobCore {
                 let reason = error.code == .cancelled ? stopReasonLocked() : scrub("\(error.message) (after \(attempts) attempts)")
                 chunk.setRange(part.lo, part.hi, .notSent, reason: reason)
             }
+            if !split {
+                chunk.settle(part.lo, part.hi)
+                toSubmit.append(contentsOf: unparkLocked(chunk))
+            }
 
             if chunk.sendingDone {
                 chunksSending -= 1
                 chunk.body = []
+                if options.ackOn == .accepted { releaseKeysLocked(chunk) }
                 if chunk.isFinal { finalizeLocked(chunk) }
             }
             toSubmit.append(contentsOf: takeDispatchableLocked())
@@ -143,6 +198,55 @@ extension JobCore {
         submit(toSubmit)
     }
 
+    /// Splits a refused part in halves. When the halves may hold the same contact (rows sharing
+    /// an email, phone or id that the in-chunk de-duplication keeps apart, e.g. two external
+    /// ids), the second half waits until the first is settled, so the server sees them in order.
+    private func bisectLocked(_ part: ChunkPart) -> [ChunkPart] {
+        let chunk = part.chunk
+        let mid = part.lo + (part.hi - part.lo) / 2
+        let halves = [(part.lo, mid), (mid, part.hi)].map { lo, hi in
+            newPartLocked(chunk, lo: lo, hi: hi,
+                          body: template.body(from: chunk.body, starts: chunk.chunk.starts, ends: chunk.chunk.ends, lo: lo, hi: hi))
+        }
+        var firstKeys = Set<UInt64>()
+        for position in part.lo..<mid { chunk.chunk.keys[position].forEach { firstKeys.insert($0) } }
+        let overlap = (mid..<part.hi).contains { chunk.chunk.keys[$0].contains(where: firstKeys.contains) }
+        guard overlap else { return halves }
+        chunk.parked.append(ParkedPart(waitLo: part.lo, waitHi: mid, part: halves[1]))
+        return [halves[0]]
+    }
+
+    /// Parked halves whose earlier half is settled: sent now, or notSent once the job stopped.
+    private func unparkLocked(_ chunk: ActiveChunk) -> [ChunkPart] {
+        guard !chunk.parked.isEmpty else { return [] }
+        var ready: [ChunkPart] = []
+        chunk.parked.removeAll { parked in
+            guard chunk.isSettled(parked.waitLo, parked.waitHi) else { return false }
+            if isStopped {
+                liveParts.removeValue(forKey: parked.part.id)
+                chunk.pendingParts -= 1
+                chunk.setRange(parked.part.lo, parked.part.hi, .notSent, reason: stopReasonLocked())
+                chunk.settle(parked.part.lo, parked.part.hi)
+            } else {
+                ready.append(parked.part)
+            }
+            return true
+        }
+        return ready
+    }
+
+    /// "Duplicated request": the rows count as accepted, marked so, without a session.
+    private func duplicatedLocked(_ part: ChunkPart) {
+        let chunk = part.chunk
+        chunk.anyAccepted = true
+        for position in part.lo..<part.hi where chunk.outcomes[position] == nil {
+            chunk.set(position, .accepted,
+                      reason: "the server answered \"Duplicated request\": an identical request was applied before (most likely an earlier attempt whose answer was lost); its session is unknown",
+                      acceptedBy: .duplicatedRequest)
+            acceptedByDuplicate += 1
+        }
+    }
+
     /// A 2xx with a readable body: failed contacts are rejected, the others accepted — or, when
     /// the job waits, parked until /importstatus says how their import ended.
     func acceptedLocked(_ part: ChunkPart, _ answer: BulkAnswer) {
@@ -150,22 +254,22 @@ extension JobCore {
         chunk.anyAccepted = true
         let session = answer.asyncSessionId
         if let session { chunk.sessionIds.append(session) }
-        var byValue: [String: Int]? = nil
+        var locator = FailureLocator(part: part)
         for failure in answer.failures {
-            var position: Int? = nil
-            if let index = failure.position, index < part.hi - part.lo { position = part.lo + index }
-            if position == nil && !failure.values.isEmpty {
-                if byValue == nil { byValue = valueIndexLocked(part) }
-                position = failure.values.lazy.compactMap { byValue?[$0] }.first
-            }
-            guard let position, chunk.outcomes[position] == nil else {
-                log.log(.warn, scrub("chunk \(chunk.chunk.index): a failedContacts entry matches no row of the request: \(failure.reason)"))
+            guard let position = locator.position(of: failure), chunk.outcomes[position] == nil else {
+                // Never guessed: a wrong row called rejected would hide a lost one.
+                unmappedFailureCount += 1
+                if unmappedFailures.count < Self.maxUnmappedListed {
+                    unmappedFailures.append((chunk.chunk.index, scrub(failure.reason)))
+                }
+                log.log(.warn, scrub("chunk \(chunk.chunk.index): a failedContacts entry cannot be tied to one row of the request; "
+                                     + "its rows stay accepted: \(failure.reason)"))
                 continue
             }
             chunk.set(position, .rejected, reason: scrub(failure.reason), session: session)
             chunk.rejectedBytes[position] = chunk.contactBytes(position)
         }
-        if options.wait, let session {
+        if options.waitsForImports, let session {
             let positions = (part.lo..<part.hi).filter { chunk.outcomes[$0] == nil }
             if !positions.isEmpty {
                 imports.append(ImportWait(chunk: chunk, sessionId: session, positions: positions, sinceNs: monotonicNs()))
@@ -176,19 +280,11 @@ extension JobCore {
         }
     }
 
-    /// Identifying values of each row of a part → its position (slow path: failures without index).
-    private func valueIndexLocked(_ part: ChunkPart) -> [String: Int] {
-        var index: [String: Int] = [:]
-        for position in part.lo..<part.hi {
-            guard let bytes = part.chunk.contactBytes(position),
-                  case .success(let document) = JSONDocument.parse(bytes) else { continue }
-            for value in identifyingValues(document.root) where index[value] == nil { index[value] = position }
-        }
-        return index
-    }
+    static var maxUnmappedListed: Int { 100 }
 
     /// Every row of the chunk has its outcome: record them, report the chunk, hand the batch on.
     func finalizeLocked(_ chunk: ActiveChunk) {
+        releaseKeysLocked(chunk)
         active[chunk.chunk.index] = nil
         chunksDone += 1
         var rows: [RowOutcome] = []

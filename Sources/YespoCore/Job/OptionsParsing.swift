@@ -27,13 +27,17 @@ extension UpsertOptions {
             case "restoreDeleted": options.restoreDeleted = try reader.bool(key, value)
             case "eventKeyForNewContacts":
                 let eventKey = try reader.string(key, value)
-                guard !eventKey.isEmpty, eventKey.utf8.count <= 100,
-                      eventKey.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) })
-                else {
-                    throw YespoError(.invalidArgument, "upsert options: \"eventKeyForNewContacts\" must be 1..100 Latin letters and digits")
+                if let problem = EventKeyRule.problem(eventKey) {
+                    throw YespoError(.invalidArgument, "upsert options: \"eventKeyForNewContacts\" \(problem)")
                 }
                 options.eventKeyForNewContacts = eventKey
             case "wait": options.wait = try reader.bool(key, value)
+            case "ackOn":
+                let text = try reader.string(key, value)
+                guard let ack = WriteAcknowledgement(rawValue: text) else {
+                    throw YespoError(.invalidArgument, "upsert options: \"ackOn\" must be \"accepted\" or \"finished\", got \"\(text)\"")
+                }
+                options.ackOn = ack
             case "validate": options.validate = try reader.bool(key, value)
             case "dryRun": options.dryRun = try reader.bool(key, value)
             default:

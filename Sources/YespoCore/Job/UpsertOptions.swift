@@ -25,6 +25,8 @@ public struct UpsertOptions: Sendable, Equatable {
     public var eventKeyForNewContacts: String? = nil
     /// Poll /importstatus after sending and attach contact ids.
     public var wait: Bool = false
+    /// When a later write of a contact may follow an earlier one (see WriteOrderGate).
+    public var ackOn: WriteAcknowledgement = .accepted
     /// Validate and normalise rows client-side before sending.
     public var validate: Bool = true
     /// Validate and plan chunks only; send nothing.
@@ -34,6 +36,18 @@ public struct UpsertOptions: Sendable, Equatable {
     public var resume: ResumeState? = nil
 
     public init() {}
+
+    /// Accepted rows are followed to the end of their import: `wait`, or `ackOn: finished`,
+    /// which cannot release a contact's later write before the earlier import FINISHED.
+    public var waitsForImports: Bool { wait || ackOn == .finished }
+}
+
+/// When an earlier write of a contact counts as done, so that a later write of it may be sent.
+public enum WriteAcknowledgement: String, Sendable, CaseIterable {
+    /// HTTP 200 for its request: enough when Yespo applies import sessions in arrival order.
+    case accepted
+    /// Its import session reported FINISHED: safe whatever order Yespo applies sessions in.
+    case finished
 }
 
 /// The final outcome kinds of an input row. Their counts always add up to the rows read.

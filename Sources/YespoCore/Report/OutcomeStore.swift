@@ -12,6 +12,8 @@ struct OutcomeStore: Sendable {
     /// Per row contact ids (Int64.min = none); allocated on the first id seen.
     private var contactIds: [Int64]? = nil
     private var details: [Int: Detail] = [:]
+    /// Rows accepted without an answer of their own (rare): row → how.
+    private var acceptedBy: [Int: AcceptedBy] = [:]
     private var detailBytes = 0
     private(set) var counts = [Int](repeating: 0, count: 6)
 
@@ -48,6 +50,7 @@ struct OutcomeStore: Sendable {
         kinds[i] = outcome.kind.code
         counts[Int(outcome.kind.code)] += 1
         if let session = outcome.asyncSessionId { sessions[i] = index(of: session) }
+        if let how = outcome.acceptedBy { acceptedBy[outcome.row] = how }
         if let id = outcome.contactId {
             if contactIds == nil { contactIds = [Int64](repeating: Int64.min, count: kinds.count) }
             contactIds?[i] = id
@@ -78,8 +81,11 @@ struct OutcomeStore: Sendable {
         let session = sessions[i] == 0 ? nil : sessionIds[Int(sessions[i]) - 1]
         var contactId: Int64? = nil
         if let ids = contactIds, ids[i] != Int64.min { contactId = ids[i] }
-        return RowOutcome(row: row, kind: kind, reason: details[row]?.reason, asyncSessionId: session, contactId: contactId)
+        return RowOutcome(row: row, kind: kind, reason: details[row]?.reason, asyncSessionId: session, contactId: contactId,
+                          acceptedBy: acceptedBy[row])
     }
+
+    var acceptedByCount: Int { acceptedBy.count }
 
     func detailBytes(row: Int) -> [UInt8]? { details[row]?.bytes }
 }

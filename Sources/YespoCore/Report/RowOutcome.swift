@@ -9,15 +9,25 @@ public struct RowOutcome: Sendable, Equatable {
     public var asyncSessionId: String?
     /// Set when the job waited for the import and Yespo's `mapping` named this row's contact.
     public var contactId: Int64?
+    /// How an accepted row was known to be accepted, when not by its own request's 200.
+    public var acceptedBy: AcceptedBy?
 
     public init(row: Int, kind: RowOutcomeKind, reason: String? = nil, asyncSessionId: String? = nil,
-                contactId: Int64? = nil) {
+                contactId: Int64? = nil, acceptedBy: AcceptedBy? = nil) {
         self.row = row
         self.kind = kind
         self.reason = reason
         self.asyncSessionId = asyncSessionId
         self.contactId = contactId
+        self.acceptedBy = acceptedBy
     }
+}
+
+/// Why a row counts as accepted without an answer of its own.
+public enum AcceptedBy: String, Sendable {
+    /// The server answered "Duplicated request": an identical request was applied earlier (most
+    /// likely this request's own earlier attempt, whose answer was lost). The session is unknown.
+    case duplicatedRequest
 }
 
 /// Rows that became final together: one chunk's rows when it ends (chunkIndex set), or rows that

@@ -12,9 +12,19 @@ public final class UpsertReport: Sendable {
     public let throttled: Int
     public let bytesSent: Int
     public let elapsedMs: Int
+    /// Rows the write-order gate held back behind an earlier row of the same contact.
+    public let heldForOrder: Int
+    /// failedContacts entries that could not be tied to one row (chunk index, reason; at most 100
+    /// listed) and how many there were in all.
+    public let unmappedFailures: [(chunk: Int, reason: String)]
+    public let unmappedFailureCount: Int
 
     init(store: OutcomeStore, chunks: [ChunkRecord], fatal: YespoError?, cancelled: Bool, dryRun: Bool,
-         requests: Int, retries: Int, throttled: Int, bytesSent: Int, elapsedMs: Int) {
+         requests: Int, retries: Int, throttled: Int, bytesSent: Int, elapsedMs: Int,
+         heldForOrder: Int = 0, unmappedFailures: [(chunk: Int, reason: String)] = [], unmappedFailureCount: Int = 0) {
+        self.heldForOrder = heldForOrder
+        self.unmappedFailures = unmappedFailures
+        self.unmappedFailureCount = unmappedFailureCount
         self.store = store
         self.chunks = chunks.sorted { $0.index < $1.index }
         self.fatal = fatal
@@ -33,6 +43,8 @@ public final class UpsertReport: Sendable {
     public var invalid: Int { store.count(.invalid) }
     public var duplicates: Int { store.count(.duplicate) }
     public var notSent: Int { store.count(.notSent) }
+    /// Accepted rows whose request was answered "Duplicated request" (see AcceptedBy).
+    public var acceptedByDuplicatedRequest: Int { store.acceptedByCount }
     /// Every row read has exactly one outcome.
     public var complete: Bool { store.recordedCount == store.rowCount }
 
@@ -48,6 +60,16 @@ public final class UpsertReport: Sendable {
         out.raw(","); out.key("duplicates"); out.int(duplicates)
         out.raw(","); out.key("notSent"); out.int(notSent)
         out.raw(","); out.key("complete"); out.bool(complete)
+        out.raw(","); out.key("acceptedByDuplicatedRequest"); out.int(acceptedByDuplicatedRequest)
+        out.raw(","); out.key("heldForOrder"); out.int(heldForOrder)
+        out.raw(","); out.key("unmappedFailureCount"); out.int(unmappedFailureCount)
+        out.raw(","); out.key("unmappedFailures"); out.raw("[")
+        for (i, failure) in unmappedFailures.enumerated() {
+            if i > 0 { out.raw(",") }
+            out.raw("{"); out.key("chunk"); out.int(failure.chunk)
+            out.raw(","); out.key("reason"); out.string(failure.reason); out.raw("}")
+        }
+        out.raw("]")
         out.raw(","); out.key("fatal")
         if let fatal {
             out.raw("{"); out.key("code"); out.int(Int(fatal.code.rawValue))
@@ -93,6 +115,7 @@ public final class UpsertReport: Sendable {
             out.raw(","); out.key("reason"); out.string(outcome.reason)
             out.raw(","); out.key("asyncSessionId"); out.string(outcome.asyncSessionId)
             out.raw(","); out.key("contactId"); out.int(outcome.contactId)
+            out.raw(","); out.key("acceptedBy"); out.string(outcome.acceptedBy?.rawValue)
             Self.writeRowBytes(store.detailBytes(row: i + 1), into: &out)
             out.raw("}\n")
         }

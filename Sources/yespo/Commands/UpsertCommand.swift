@@ -37,6 +37,12 @@ struct UpsertCommand: ParsableCommand {
     @Flag(name: .long, help: "Wait until Yespo has imported every chunk, and collect contact ids.")
     var wait = false
 
+    @Option(name: .long, help: ArgumentHelp(
+        "When an earlier write of a contact counts as done, so that a later row of the same contact may be sent: "
+        + "accepted (its request got HTTP 200; enough when Yespo applies imports in arrival order) or finished "
+        + "(its import FINISHED; safe in any order, implies waiting for imports).", valueName: "accepted|finished"))
+    var ackOn: String = "accepted"
+
     @Option(name: .long, help: ArgumentHelp("How often to poll an import with --wait.", valueName: "seconds"))
     var pollInterval: Double?
 

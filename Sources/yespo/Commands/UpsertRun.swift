@@ -10,6 +10,10 @@ struct UpsertRun {
         let c = command
         var options = try c.bulk.upsertOptions()
         options.wait = c.wait
+        guard let ack = WriteAcknowledgement(rawValue: c.ackOn) else {
+            throw CLIFailure("--ack-on \(c.ackOn) is not one of: accepted, finished")
+        }
+        options.ackOn = ack
         options.dryRun = c.dryRun
         let fileOptions = try c.bulk.fileOptions()
         for file in c.files where file != "-" {

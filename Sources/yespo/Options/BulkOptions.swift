@@ -74,9 +74,7 @@ struct BulkOptions: ParsableArguments {
         if !excludeGroup.isEmpty { o.groupNamesExclude = excludeGroup }
         o.restoreDeleted = restoreDeleted
         if let eventKey {
-            let ok = !eventKey.isEmpty && eventKey.count <= 100
-                && eventKey.unicodeScalars.allSatisfy { ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
-            guard ok else { throw CLIFailure("--event-key must be 1 to 100 Latin letters and digits") }
+            if let problem = EventKeyRule.problem(eventKey) { throw CLIFailure("--event-key \(problem)") }
             o.eventKeyForNewContacts = eventKey
         }
         return o

@@ -85,4 +85,48 @@ struct BulkAnswerTests {
         let status = try client.importStatus("s-3")
         #expect(status == #"{"status":"FINISHED","mapping":[{"dedupeValue":"map-0@example.com","contactId":77}],"description":null}"#)
     }
+
+    /// Entries that fit no row or several are reported as unmapped, never pinned on a guess.
+    @Test func failuresThatFitNoRowOrSeveralAreReportedUnmapped() throws {
+        let server = try HostileServer { _, _ in
+            Self.ok(#"{"asyncSessionId":"s-2","failedContacts":[{"contact":{"channels":[{"type":"email","value":"same@example.com"}]},"error":"which one?"},{"message":"no idea who"},{"index":0,"contact":{"channels":[{"type":"email","value":"nobody@example.com"}]},"error":"contradicts its index"},{"contact":{"externalCustomerId":"b","channels":[{"type":"email","value":"same@example.com"}]},"errors":[{"code":"E1","message":"first"},{"code":"E2","message":"second"}]}]}"#)
+        }
+        defer { server.stop() }
+        let (client, job) = try job(server)
+        defer { client.close() }
+        try job.feed(#"""
+            {"externalCustomerId":"a","channels":[{"type":"email","value":"same@example.com"}]}
+            {"externalCustomerId":"b","channels":[{"type":"email","value":"same@example.com"}]}
+            {"channels":[{"type":"email","value":"other@example.com"}]}
+            """#)
+        let report = try job.finish()
+        #expect(report.rows == 3)
+        #expect(report.outcome(row: 2)?.kind == .rejected)
+        #expect(report.outcome(row: 2)?.reason == "first; second")
+        #expect(report.outcome(row: 1)?.kind == .accepted)
+        #expect(report.outcome(row: 3)?.kind == .accepted)
+        #expect(report.unmappedFailureCount == 3)
+        let summary = report.summaryJSON()
+        #expect(summary.contains(#""unmappedFailureCount":3"#))
+        #expect(summary.contains("which one?") && summary.contains("no idea who") && summary.contains("contradicts its index"))
+    }
+
+    /// "Duplicated request" is never bisected nor rejected: the rows are accepted, marked.
+    @Test func duplicatedRequestAcceptsTheRowsMarked() throws {
+        let server = try HostileServer { _, _ in
+            .respond(status: 400, headers: ["Content-Type: application/json;charset=UTF-8"], body: Array("Duplicated request".utf8))
+        }
+        defer { server.stop() }
+        let (client, job) = try job(server)
+        defer { client.close() }
+        try job.feed(jobContacts("dup", 0..<10))
+        let report = try job.finish()
+        #expect(report.accepted == 10 && report.rejected == 0)
+        #expect(report.requests == 1, "a Duplicated request answer must not be bisected")
+        #expect(report.acceptedByDuplicatedRequest == 10)
+        #expect(report.outcome(row: 4)?.acceptedBy == .duplicatedRequest)
+        #expect(report.outcome(row: 4)?.asyncSessionId == nil)
+        let rows = String(decoding: report.rowsNDJSON(kinds: [.accepted]), as: UTF8.self)
+        #expect(rows.contains(#""acceptedBy":"duplicatedRequest""#))
+    }
 }

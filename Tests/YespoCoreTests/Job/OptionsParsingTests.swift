@@ -37,7 +37,12 @@ import Testing
         ("{\"customFieldsIDs\":[\"x\"]}", "\"customFieldsIDs\"[0] must be an integer"),
         ("{\"fieldId\":-3,\"dedupeOn\":\"fieldId\"}", "\"fieldId\" must be a positive integer"),
         ("{\"dedupeOn\":\"fieldId\"}", "needs \"fieldId\""),
-        ("{\"eventKeyForNewContacts\":\"has space\"}", "Latin letters and digits"),
+        ("{\"eventKeyForNewContacts\":\"a;b\"}", "contains \";\""),
+        ("{\"eventKeyForNewContacts\":\"a/b\"}", "contains \"/\""),
+        ("{\"eventKeyForNewContacts\":\"it\u{2019}s\"}", "contains \"\u{2019}\""),
+        ("{\"eventKeyForNewContacts\":\"\"}", "is empty"),
+        ("{\"eventKeyForNewContacts\":\"\(String(repeating: "k", count: 101))\"}", "at most 100"),
+        ("{\"ackOn\":\"later\"}", "\"ackOn\" must be \"accepted\" or \"finished\""),
         ("{\"dryRun\":true", "malformed JSON at byte"),
         ("[1,2]", "expected a JSON object, got an array"),
         ("{\"a\":1,\"a\":2}", "malformed JSON"),
@@ -50,6 +55,14 @@ import Testing
             #expect(error.code == .invalidArgument)
             #expect(error.message.contains(fragment), "\(error.message)")
         }
+    }
+
+    /// The API reference's rule, not the guide's stricter "Latin letters and digits".
+    @Test(arguments: ["new_contact-2", "has space", "Ünïcode.key", String(repeating: "k", count: 100)])
+    func eventKeysTheReferenceAllowsAreAccepted(key: String) throws {
+        let o = try UpsertOptions.parse(json: "{\"eventKeyForNewContacts\":\"\(key)\",\"ackOn\":\"finished\"}")
+        #expect(o.eventKeyForNewContacts == key)
+        #expect(o.ackOn == .finished && o.waitsForImports)
     }
 
     @Test func nonUTF8OptionsAreAnErrorNotACrash() {
