@@ -7,6 +7,7 @@ struct UpsertSummary {
     var requests = 0, retries = 0, throttled = 0, bytesSent = 0, elapsedMs = 0
     var dryRun = false, cancelled = false, waited = false, journaled = false
     var contactIds: Int?
+    var heldForOrder = 0, acceptedByDuplicate = 0, unmappedFailures = 0
     var fatal: String?
     var files: [(label: String, value: String)] = []
 
@@ -20,6 +21,9 @@ struct UpsertSummary {
         bytesSent = json.count("bytesSent")
         elapsedMs = json.count("elapsedMs")
         dryRun = json["dryRun"]?.bool ?? dryRun
+        heldForOrder = json.count("heldForOrder")
+        acceptedByDuplicate = json.count("acceptedByDuplicatedRequest")
+        unmappedFailures = json.count("unmappedFailureCount")
     }
 
     func table() -> String {
@@ -41,6 +45,17 @@ struct UpsertSummary {
         let rate = seconds > 0 ? Format.rate(Double(rows - resumed) / seconds) + " rows/s" : ""
         lines.append(("elapsed", Format.duration(seconds: seconds), rate))
         if let ids = contactIds { lines.append(("contact ids", Format.count(ids), "rows mapped to a contact id")) }
+        if heldForOrder > 0 {
+            lines.append(("held for order", Format.count(heldForOrder), "rows sent after an earlier row of the same contact"))
+        }
+        if acceptedByDuplicate > 0 {
+            lines.append(("duplicated request", Format.count(acceptedByDuplicate),
+                          "accepted rows whose retry met \"Duplicated request\" (an earlier attempt was applied)"))
+        }
+        if unmappedFailures > 0 {
+            lines.append(("unmapped failures", Format.count(unmappedFailures),
+                          "failedContacts entries that name no single row; see the report's unmappedFailures"))
+        }
 
         let labelWidth = (lines.map(\.0.count) + files.map(\.label.count)).max() ?? 0
         let valueWidth = lines.map(\.1.count).max() ?? 0
