@@ -44,6 +44,7 @@ class Scenario:
     chunk: int = 3000
     faults: Optional[dict] = None
     bad_every: int = 997          # a deliberately invalid row every N rows
+    repeat_percent: float = 0.0   # share of rows that rewrite an earlier row's contact
     contenders: List[str] = field(default_factory=list)
 
     def best_seconds(self) -> Optional[float]:
@@ -84,6 +85,11 @@ def scenarios(smoke: bool) -> List[Scenario]:
                      {"method": "POST", "path": "/api/v1/contacts", "probability": 0.03,
                       "action": "status", "status": 502}]},
                  contenders=ALL),
+        # The write-order gate's cost: the cpu scenario's input, but 1% of the rows rewrite an earlier
+        # contact. Compare with "cpu" in the same run; stale contacts are counted, not assumed.
+        Scenario("repeats", "(f) 1% repeated contacts: 1,000,000 contacts, zero latency",
+                 1_000_000 // (100 if smoke else 1), repeat_percent=1.0,
+                 contenders=["cli", "py-file", "go-binding", "go-nethttp"]),
     ]
     if smoke:  # smaller chunks so that even small inputs make enough requests for faults to fire
         for p in plans:
@@ -96,16 +102,41 @@ def generate(s: Scenario, work: Path) -> Dict[str, Path]:
     out = {}
     for fmt in ("csv", "ndjson"):
         path = work / f"{s.name}-{s.rows}.{fmt}"
-        if not path.exists():
+        manifest = Path(str(path) + ".manifest.json")
+        if not path.exists() or not manifest.exists():
             subprocess.run([sys.executable, str(ROOT / "scripts" / "gen_contacts.py"),
                             "--rows", str(s.rows), "--format", fmt, "--seed", "7",
-                            "--bad-every", str(s.bad_every), "--out", str(path)], check=True)
+                            "--bad-every", str(s.bad_every), "--repeat-percent", str(s.repeat_percent),
+                            "--out", str(path), "--manifest", str(manifest)], check=True)
         out[fmt] = path
     return out
 
 
-def expected_valid(s: Scenario) -> int:
-    return s.rows - (s.rows // s.bad_every if s.bad_every else 0)
+def expected_valid(s: Scenario, inputs: Dict[str, Path]) -> int:
+    """Contacts the emulator must hold: the valid rows, less the rows that rewrite a contact."""
+    manifest = json.loads(Path(str(inputs["ndjson"]) + ".manifest.json").read_text())
+    return int(manifest.get("distinct", s.rows - (s.rows // s.bad_every if s.bad_every else 0)))
+
+
+def stale_contacts(s: Scenario, inputs: Dict[str, Path], emu: Emulator) -> Optional[int]:
+    """With repeats: contacts whose stored first name is not their input's last row's."""
+    if not s.repeat_percent:
+        return None
+    last: Dict[str, tuple] = {}
+    with open(inputs["ndjson"], encoding="utf-8") as f:
+        for line in f:
+            c = json.loads(line)
+            for ch in c.get("channels") or []:
+                if ch.get("type") == "email" and "@" in ch.get("value", "") and len(c.get("firstName", "")) <= 40:
+                    last[ch["value"].lower()] = (c.get("firstName"), c.get("lastName"))
+    stale = 0
+    for c in emu.contacts():
+        for ch in c.get("channels") or []:
+            if ch.get("type") == "email":
+                want = last.get(str(ch.get("value")).lower())
+                if want is not None and want != (c.get("firstName"), c.get("lastName")):
+                    stale += 1
+    return stale
 
 
 def run_one(c: Contender, s: Scenario, inputs: Dict[str, Path], emu: Emulator,
@@ -123,7 +154,8 @@ def run_one(c: Contender, s: Scenario, inputs: Dict[str, Path], emu: Emulator,
     summary = emu.summary()
     stats = emu.stats()
     stored = summary.get("contacts", 0)
-    expect = expected_valid(s)
+    expect = expected_valid(s, inputs)
+    stale = stale_contacts(s, inputs, emu)
     best = s.best_seconds()
     return {
         "contender": c.name, "scenario": s.name, "rows": s.rows, "expected": expect,
@@ -131,7 +163,7 @@ def run_one(c: Contender, s: Scenario, inputs: Dict[str, Path], emu: Emulator,
         "cpu_per_100k_s": round(m.cpu_s * 100_000 / s.rows, 3), "peak_rss_mib": round(m.peak_rss_kib / 1024, 1),
         "requests": stats.get("bulkRequests", 0), "status_429": stats.get("statuses", {}).get("429", 0),
         "retries": max(0, stats.get("bulkRequests", 0) - math.ceil(s.rows / s.chunk)),
-        "stored": stored, "lost": max(0, expect - stored),
+        "stored": stored, "lost": max(0, expect - stored), "stale": stale,
         "rows_per_s": round(stored / m.wall_s) if m.wall_s > 0 else None,
         "efficiency": round(best / m.wall_s, 3) if best and m.wall_s > 0 else None,
         "best_s": round(best, 3) if best else None,
@@ -169,8 +201,10 @@ def main() -> int:
                 rows.append(r)
                 print(f" {r['wall_s']:8.2f}s cpu {r['cpu_s']:7.2f}s rss {r['peak_rss_mib']:7.1f}MiB "
                       f"stored {r['stored']}/{r['expected']} req {r['requests']} 429s {r['status_429']}")
-                if c.ours and (r["lost"] or r["exit"] not in (0, 1)):
-                    failures.append(f"{name} in {s.name}: exit {r['exit']}, lost {r['lost']}: {r['stderr_tail']}")
+                if r["stale"] is not None:
+                    print(f"[bench] {s.name:8} {name:14} stale contacts: {r['stale']}")
+                if c.ours and (r["lost"] or r["stale"] or r["exit"] not in (0, 1)):
+                    failures.append(f"{name} in {s.name}: exit {r['exit']}, lost {r['lost']}, stale {r['stale']}: {r['stderr_tail']}")
     machine = f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
     write_results(rows, Path(args.results), smoke=args.smoke, machine=machine,
                   date=_dt.date.today().isoformat(), titles={s.name: s.title for s in scenarios(args.smoke)})

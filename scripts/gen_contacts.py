@@ -77,6 +77,8 @@ def main(argv=None):
     p.add_argument("--sms-every", type=int, default=3, help="every K-th row also has a phone (0 = none)")
     p.add_argument("--external-ids", action="store_true", help="add an External customer id to every row")
     p.add_argument("--domain", default="example.com")
+    p.add_argument("--repeat-percent", type=float, default=0.0,
+                   help="this share of good rows (in %%) rewrites an earlier row's contact: its email, new fields")
     p.add_argument("--out", default="-", help="output file (- = stdout)")
     p.add_argument("--manifest", help="write which rows are bad, as JSON, to this file")
     args = p.parse_args(argv)
@@ -86,6 +88,9 @@ def main(argv=None):
     rng = random.Random(args.seed)
     out = sys.stdout if args.out == "-" else open(args.out, "w", encoding="utf-8", newline="")
     bad_rows, bad_kinds = [], {}
+    # Repeats draw from their own generator, so the rows without repeats stay as they always were.
+    repeat_rng = random.Random(args.seed ^ 0x5EED)
+    good_emails = []
     columns = CSV_COLUMNS + (["External customer id"] if args.external_ids else [])
     try:
         buf = io.StringIO()
@@ -94,6 +99,12 @@ def main(argv=None):
             writer.writerow(columns)
         for i in range(1, args.rows + 1):
             fields, bad = contact_fields(i, rng, args)
+            if not bad and fields[2] and args.repeat_percent > 0:
+                if good_emails and repeat_rng.random() * 100 < args.repeat_percent:
+                    first, last, _, _, city, lang, ext = fields
+                    fields = (first, last, good_emails[repeat_rng.randrange(len(good_emails))], "", city, lang, ext)
+                else:
+                    good_emails.append(fields[2])
             if bad:
                 bad_rows.append(i)
                 bad_kinds[str(i)] = bad
@@ -111,6 +122,7 @@ def main(argv=None):
             out.close()
 
     manifest = {"rows": args.rows, "valid": args.rows - len(bad_rows), "invalid": len(bad_rows),
+                "distinct": len(good_emails) if args.repeat_percent > 0 else args.rows - len(bad_rows),
                 "badRows": bad_rows, "badKinds": bad_kinds, "format": args.format, "seed": args.seed}
     if args.manifest:
         with open(args.manifest, "w", encoding="utf-8") as f:

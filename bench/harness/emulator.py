@@ -69,3 +69,9 @@ class Emulator:
 
     def stats(self) -> dict:
         return self._call("GET", "/stats")
+
+    def contacts(self) -> list:
+        """Every stored contact (the admin API's NDJSON), deleted ones included."""
+        req = urllib.request.Request(self.url + "/_emulator/contacts", method="GET")
+        with urllib.request.urlopen(req, timeout=300) as r:
+            return [json.loads(line) for line in r.read().decode("utf-8").splitlines() if line.strip()]

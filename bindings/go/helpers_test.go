@@ -80,6 +80,31 @@ func checkAddsUp(t *testing.T, r *yespo.Report) {
 	}
 }
 
+// checkUnfedTail asserts that the report's unfed rows are its last rows, each notSent with
+// yespo.UnfedReason, and that no earlier row carries that reason.
+func checkUnfedTail(t *testing.T, r *yespo.Report) {
+	t.Helper()
+	notSent, err := r.Rows(yespo.RowsNotSent)
+	if err != nil {
+		t.Fatalf("Rows(notSent): %v", err)
+	}
+	if len(notSent) != r.NotSent {
+		t.Fatalf("Rows(notSent) has %d rows, report says %d", len(notSent), r.NotSent)
+	}
+	unfed := 0
+	for _, row := range notSent {
+		if row.Reason == yespo.UnfedReason {
+			unfed++
+			if row.Row <= r.Total-r.Unfed {
+				t.Fatalf("row %d is unfed but the library saw %d rows", row.Row, r.Total-r.Unfed)
+			}
+		}
+	}
+	if unfed != r.Unfed {
+		t.Fatalf("%d rows have the unfed reason, Unfed = %d", unfed, r.Unfed)
+	}
+}
+
 // checkNoGoroutineLeak records the goroutine count now and, when the test ends (after the other
 // cleanups: register it first), waits for the count to come back.
 func checkNoGoroutineLeak(t *testing.T) {

@@ -131,7 +131,8 @@ func (j *job) feedFile(path, optionsJSON string) error {
 func (j *job) cancel() { C.yespo_job_cancel(j.handle) }
 
 // finish ends the input, waits for every outcome and releases the job. consumed is how many
-// contacts were taken from the caller's input, for Report.Unfed.
+// contacts were taken from the caller's input: those the library never saw are folded into the
+// report as unfed, notSent rows.
 func (j *job) finish(consumed int) (*Report, error) {
 	if j.ctx.Err() != nil {
 		// Do not leave it to the watcher's timing: a job whose ctx ended reports cancelled.
@@ -155,9 +156,7 @@ func (j *job) finish(consumed int) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	if consumed > report.Total {
-		report.Unfed = consumed - report.Total
-	}
+	report.addUnfed(consumed)
 	return report, j.outcomeError(report)
 }
 

@@ -14,6 +14,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"runtime"
+	"strconv"
 	"sync"
 )
 
@@ -39,6 +40,14 @@ const (
 	OutcomeNotSent   = "notSent"
 )
 
+// AcceptedByDuplicatedRequest is RowOutcome.AcceptedBy of a row accepted because the server
+// answered "Duplicated request": an identical request was applied earlier (most likely this
+// request's own earlier attempt, whose answer was lost).
+const AcceptedByDuplicatedRequest = "duplicatedRequest"
+
+// UnfedReason is the Reason of a notSent row the binding never handed to the library.
+const UnfedReason = "not handed to the job: it had stopped"
+
 // FatalError says why a job stopped early (e.g. the key was refused).
 type FatalError struct {
 	Code    int    `json:"code"`
@@ -58,9 +67,18 @@ type ChunkReport struct {
 	ImportStatus   *string `json:"importStatus"`
 }
 
+// UnmappedFailure is a failedContacts entry of the server's answer that could not be tied to
+// exactly one row of its chunk; the rows of that chunk stay accepted.
+type UnmappedFailure struct {
+	Chunk  int    `json:"chunk"`
+	Reason string `json:"reason"`
+}
+
 // Report is the outcome of an upsert. Accepted+Rejected+Invalid+Duplicates+NotSent == Total.
 type Report struct {
-	Total      int           `json:"rows"` // input rows the library saw ("rows" in its summary)
+	// Total is every input row the call took from the caller: the rows the library saw ("rows"
+	// in its summary) plus Unfed.
+	Total      int           `json:"rows"`
 	Accepted   int           `json:"accepted"`
 	Rejected   int           `json:"rejected"`
 	Invalid    int           `json:"invalid"`
@@ -77,9 +95,21 @@ type Report struct {
 	BytesSent  int64         `json:"bytesSent"`
 	ElapsedMs  int64         `json:"elapsedMs"`
 
-	// Unfed counts input contacts this package had read but never handed to the library because
-	// the job stopped first (cancelled, or stopped by a fatal error). They have no row outcome;
-	// in input order they follow the last row: rows Total+1 .. Total+Unfed.
+	// AcceptedByDuplicatedRequest counts accepted rows whose request the server answered
+	// "Duplicated request" (their RowOutcome.AcceptedBy is AcceptedByDuplicatedRequest).
+	AcceptedByDuplicatedRequest int `json:"acceptedByDuplicatedRequest"`
+	// HeldForOrder counts rows the write-order gate held back behind an earlier row of the same
+	// contact (see UpsertOptions.AckOn).
+	HeldForOrder int `json:"heldForOrder"`
+	// UnmappedFailureCount counts failedContacts entries that could not be tied to exactly one
+	// row (those rows stay accepted); UnmappedFailures lists at most 100 of them.
+	UnmappedFailureCount int               `json:"unmappedFailureCount"`
+	UnmappedFailures     []UnmappedFailure `json:"unmappedFailures"`
+
+	// Unfed counts input contacts this package had taken from the caller but never handed to the
+	// library because the job stopped first (cancelled, or stopped by a fatal error). They are
+	// included in Total and NotSent: they are the last rows, Total-Unfed+1 .. Total, each
+	// reported notSent by Rows with the reason UnfedReason.
 	Unfed int `json:"unfed"`
 
 	mu     sync.Mutex
@@ -95,6 +125,9 @@ type RowOutcome struct {
 	ContactID      int64           `json:"contactId"`
 	Contact        json.RawMessage `json:"contact"` // the row as given, for failed rows
 	Raw            string          `json:"raw"`     // the raw text, for rows that were not JSON
+	// AcceptedBy says how an accepted row was known to be accepted when not by its own
+	// request's 200: AcceptedByDuplicatedRequest, else "".
+	AcceptedBy string `json:"acceptedBy"`
 }
 
 func newReport(handle *C.yespo_report) (*Report, error) {
@@ -114,6 +147,17 @@ func newReport(handle *C.yespo_report) (*Report, error) {
 	return r, nil
 }
 
+// addUnfed folds contacts taken from the caller but never handed to the library into the
+// counts: consumed is how many the call took in all.
+func (r *Report) addUnfed(consumed int) {
+	if consumed <= r.Total {
+		return
+	}
+	r.Unfed = consumed - r.Total
+	r.Total += r.Unfed
+	r.NotSent += r.Unfed
+}
+
 // Close releases the per-row outcomes held by the library. The summary fields stay valid.
 func (r *Report) Close() error {
 	r.mu.Lock()
@@ -125,7 +169,8 @@ func (r *Report) Close() error {
 	return nil
 }
 
-// RowsNDJSON returns the outcomes of the given kinds as the library's NDJSON, ordered by row.
+// RowsNDJSON returns the outcomes of the given kinds as the library's NDJSON, ordered by row,
+// followed (when kinds has RowsNotSent) by a notSent line for each unfed row.
 func (r *Report) RowsNDJSON(kinds RowKinds) ([]byte, error) {
 	const op = "Report.Rows"
 	r.mu.Lock()
@@ -139,7 +184,27 @@ func (r *Report) RowsNDJSON(kinds RowKinds) ([]byte, error) {
 	if rc := C.yespo_report_rows(r.handle, C.int(kinds), &out, &n, &cerr); rc != C.YESPO_OK {
 		return nil, takeError(op, rc, cerr)
 	}
-	return takeBytes(out, n), nil
+	text := takeBytes(out, n)
+	if kinds&RowsNotSent != 0 && r.Unfed > 0 {
+		text = appendUnfedRows(text, r.Total-r.Unfed+1, r.Total)
+	}
+	return text, nil
+}
+
+// appendUnfedRows adds one notSent line per row first..last, in the library's row shape.
+func appendUnfedRows(text []byte, first, last int) []byte {
+	reason, _ := json.Marshal(UnfedReason)
+	tail := append(append([]byte(`,"outcome":"notSent","reason":`), reason...),
+		`,"asyncSessionId":null,"contactId":null,"acceptedBy":null,"contact":null,"raw":null}`+"\n"...)
+	if len(text) > 0 && text[len(text)-1] != '\n' {
+		text = append(text, '\n')
+	}
+	for row := first; row <= last; row++ {
+		text = append(text, `{"row":`...)
+		text = strconv.AppendInt(text, int64(row), 10)
+		text = append(text, tail...)
+	}
+	return text
 }
 
 // Rows decodes the outcomes of the given kinds, ordered by row.

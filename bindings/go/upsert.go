@@ -27,6 +27,13 @@ type UpsertOptions struct {
 	SkipValidation bool // send rows without client-side validation
 	DryRun         bool // validate and plan chunks, send nothing
 
+	// AckOn says when an earlier row of a contact (sharing an email, phone or
+	// externalCustomerId) counts as done, so that a later row of it may be sent: AckAccepted
+	// ("", the default: its request got HTTP 200) or AckFinished (its import session reported
+	// FINISHED; implies waiting for the imports like Wait, so contact ids get attached). Either
+	// way the final state equals importing the rows one by one in input order.
+	AckOn string
+
 	// Progress, when set, receives progress snapshots (on a goroutine of this package, at most
 	// every ProgressInterval, default 500ms) and the final one before the upsert returns.
 	Progress         func(Progress)
@@ -38,6 +45,12 @@ type UpsertOptions struct {
 	// File describes the file of UpsertFile.
 	File FileOptions
 }
+
+// Values of UpsertOptions.AckOn.
+const (
+	AckAccepted = "accepted"
+	AckFinished = "finished"
+)
 
 // FileOptions describe a file for UpsertFile.
 type FileOptions struct {
@@ -56,6 +69,7 @@ type upsertOptionsJSON struct {
 	RestoreDeleted         bool     `json:"restoreDeleted,omitempty"`
 	EventKeyForNewContacts string   `json:"eventKeyForNewContacts,omitempty"`
 	Wait                   bool     `json:"wait,omitempty"`
+	AckOn                  string   `json:"ackOn,omitempty"`
 	Validate               *bool    `json:"validate,omitempty"`
 	DryRun                 bool     `json:"dryRun,omitempty"`
 }
@@ -65,7 +79,7 @@ func (o *UpsertOptions) json() (string, error) {
 		DedupeOn: o.DedupeOn, FieldID: o.FieldID, ContactFields: o.ContactFields,
 		CustomFieldsIDs: o.CustomFieldsIDs, GroupNames: o.GroupNames, GroupNamesExclude: o.GroupNamesExclude,
 		RestoreDeleted: o.RestoreDeleted, EventKeyForNewContacts: o.EventKeyForNewContacts,
-		Wait: o.Wait, DryRun: o.DryRun,
+		Wait: o.Wait, AckOn: o.AckOn, DryRun: o.DryRun,
 	}
 	if o.SkipValidation {
 		off := false
@@ -126,10 +140,10 @@ func (b *ndjsonBatch) flush(j *job) (stopped bool, err error) {
 	return stopped, err
 }
 
-// UpsertContacts adds or updates contacts in bulk. Every contact ends in exactly one row outcome
-// of the report (rows numbered from 1 in slice order). On cancellation of ctx the job stops,
-// rows not sent are reported notSent (and Report.Unfed counts contacts never handed over), and
-// the error matches ErrCancelled and ctx.Err(). A job stopped by the server (e.g. a refused key)
+// UpsertContacts adds or updates contacts in bulk. Every contact of the slice ends in exactly one
+// row outcome of the report (rows numbered from 1 in slice order). On cancellation of ctx the
+// job stops, rows not sent are reported notSent (contacts never handed to the library among them,
+// counted again in Report.Unfed), and the error matches ErrCancelled and ctx.Err(). A job stopped by the server (e.g. a refused key)
 // returns its report together with an *APIError.
 func (c *Client) UpsertContacts(ctx context.Context, contacts []Contact, opts UpsertOptions) (*Report, error) {
 	const op = "UpsertContacts"
@@ -160,7 +174,8 @@ func (c *Client) UpsertContacts(ctx context.Context, contacts []Contact, opts Up
 
 // UpsertStream is UpsertContacts over a channel: it reads until the channel is closed or ctx
 // ends. Contacts are handed over as soon as the channel has nothing ready, so a slow producer's
-// rows are not held back.
+// rows are not held back. Report.Total counts the contacts received from the channel; no
+// contact is received after the job stopped.
 func (c *Client) UpsertStream(ctx context.Context, contacts <-chan Contact, opts UpsertOptions) (*Report, error) {
 	const op = "UpsertStream"
 	j, err := c.beginJob(ctx, op, &opts)
@@ -206,7 +221,8 @@ func (c *Client) UpsertStream(ctx context.Context, contacts <-chan Contact, opts
 
 // UpsertFunc is UpsertContacts over an iterator: next returns the next contact and true, or
 // false at the end. An error from next stops reading; the contacts already handed over are still
-// sent, and the report comes back together with that error.
+// sent, and the report comes back together with that error. Report.Total counts the contacts
+// next returned; next is not called again once ctx ended or the job stopped.
 func (c *Client) UpsertFunc(ctx context.Context, next func() (Contact, bool, error), opts UpsertOptions) (*Report, error) {
 	const op = "UpsertFunc"
 	j, err := c.beginJob(ctx, op, &opts)

@@ -29,7 +29,7 @@ from .errors import (
     YespoError,
     YespoTimeoutError,
 )
-from .report import ChunkInfo, Progress, RowOutcome, UpsertReport
+from .report import ChunkInfo, Progress, RowOutcome, UnmappedFailure, UpsertReport
 from .types import Address, Channel, Contact, Field, ImportStatus, Segment
 
 __version__ = "0.1.0"
@@ -55,6 +55,7 @@ __all__ = [
     "Segment",
     "StateError",
     "TransportError",
+    "UnmappedFailure",
     "UpsertReport",
     "ValidationError",
     "YespoError",

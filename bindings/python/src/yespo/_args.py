@@ -81,6 +81,19 @@ def dedupe_key(value: Any) -> str:
     return str(value)
 
 
+ACK_ON = ("accepted", "finished")
+
+
+def ack_on(value: Any) -> str:
+    if not isinstance(value, str) or value not in ACK_ON:
+        raise ValidationError(
+            "ack_on must be 'accepted' (a later row of a contact may follow once the earlier "
+            "one's request got HTTP 200) or 'finished' (once its import finished); "
+            f"got {value!r}"
+        )
+    return value
+
+
 def contact_object(name: str, value: Any) -> Any:
     """A single contact for the one-contact calls: a mapping or a dataclass instance."""
     if isinstance(value, Mapping) or (dataclasses.is_dataclass(value) and not isinstance(value, type)):

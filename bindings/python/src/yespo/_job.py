@@ -21,7 +21,7 @@ from ._ffi import ErrorSlot, call_out_string
 from ._native import lib, take_string
 from ._rows import encode_batch
 from .errors import E_CANCELLED, InternalError, YespoError
-from .report import Progress, PythonInvalidRow, UpsertReport, _ReportHandle
+from .report import UNFED_REASON, Progress, PythonInvalidRow, UpsertReport, _ReportHandle
 
 ProgressCallback = Callable[[Progress], Any]
 
@@ -58,6 +58,10 @@ class JobRun:
         self._report_ptr: Optional[int] = None
         self._summary: dict[str, Any] = {}
         self.rows_read = 0
+        # The length of a list/tuple input: when the job stops before it was all read, its unread
+        # rows are reported too (unfed, not sent), as every row of a Go slice is.
+        self.input_len: Optional[int] = None
+        self._input_exhausted = False
         self.python_invalid: dict[int, PythonInvalidRow] = {}
         self._cancel_requested = False
         self._thread = threading.Thread(target=self._feeder, name="yespo-feeder", daemon=False)
@@ -70,16 +74,28 @@ class JobRun:
         self._cancel_requested = True
         lib.yespo_job_cancel(self._job)
 
-    def feed_rows(self, contacts: Iterable[Any], batch_size: int) -> None:
+    def feed_rows(self, contacts: Iterable[Any], batch_size: int, input_len: Optional[int] = None) -> None:
+        self.input_len = input_len
         iterator: Iterator[Any] = iter(contacts)
-        while not self._stopped.is_set():
+        # A stop (the job refused input, or a cancel was asked for) ends the reading at once: no
+        # row is taken from the caller after it, so the rows consumed are exactly those read.
+        while not self._stopped.is_set() and not self._cancel_wanted():
             batch = _next_batch(iterator, batch_size)
             if not batch:
+                self._input_exhausted = True
                 return
             buf = encode_batch(batch, self.rows_read + 1, self.python_invalid)
             self.rows_read += len(batch)
             del batch
             self._put(buf)
+
+    def _cancel_wanted(self) -> bool:
+        if self._cancel_requested:
+            return True
+        if self._cancel_event is not None and self._cancel_event.is_set():
+            self.cancel()
+            return True
+        return False
 
     def feed_file(self, path: bytes, options: Optional[bytes]) -> None:
         self._put(("file", path, options))
@@ -223,12 +239,15 @@ class JobRun:
             raise self._finish_error
         handle = _ReportHandle(self._report_ptr) if self._report_ptr else None
         core_rows = int(self._summary.get("rows", 0))
+        consumed = self.rows_read
+        if self.input_len is not None and not self._input_exhausted:
+            consumed = max(consumed, self.input_len)
         unfed = None
-        if self.rows_read > core_rows:
-            reason = "not handed to the job: it had stopped"
+        if consumed > core_rows:
+            reason = UNFED_REASON
             if self._feed_error is not None:
                 reason += f" ({self._feed_error.message})"
-            unfed = (core_rows + 1, self.rows_read, reason)
+            unfed = (core_rows + 1, consumed, reason)
         report = UpsertReport(self._summary, handle, self.python_invalid, unfed)
         if self._feed_error is not None and report.fatal is None:
             report.fatal = self._feed_error

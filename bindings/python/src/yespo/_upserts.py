@@ -35,6 +35,7 @@ class UpsertMethods(ClientBase):
         restore_deleted: Optional[bool] = None,
         event_key_for_new_contacts: Optional[str] = None,
         wait: bool = False,
+        ack_on: str = "accepted",
         validate: bool = True,
         dry_run: bool = False,
         progress: Optional[ProgressCallback] = None,
@@ -48,7 +49,14 @@ class UpsertMethods(ClientBase):
         ``contacts`` is any iterable of dicts (or dataclasses / TypedDicts) in the API's contact
         shape, read lazily ``batch_size`` rows at a time. Every row gets exactly one outcome in the
         returned report. ``progress(p)`` is called in this thread every ``progress_interval``
-        seconds and once at the end; ``p.cancel()`` or setting ``cancel`` stops the job.
+        seconds and once at the end; ``p.cancel()`` or setting ``cancel`` stops the job (no
+        further row is read from ``contacts`` after the stop is seen).
+
+        Rows of the same contact (sharing an email, phone or externalCustomerId) end as if
+        imported one by one in input order: a later row waits until the earlier one is done.
+        ``ack_on`` says when that is: ``"accepted"`` (default) when its request got HTTP 200,
+        ``"finished"`` when its import session reported FINISHED (this waits for the imports
+        like ``wait=True`` and attaches contact ids).
 
         Ctrl-C cancels the job, waits for a clean report and re-raises ``KeyboardInterrupt`` with
         the report as its ``yespo_report`` attribute. A fatal error (the key refused, ...) is raised
@@ -56,6 +64,9 @@ class UpsertMethods(ClientBase):
         """
         rows = _args.contacts_iterable(contacts)
         _args.integer("batch_size", batch_size, 1, 1_000_000)
+        # A list or tuple is given whole: if the job stops early, its unread rows are reported
+        # (unfed, not sent) as well. Other iterables count only the rows read from them.
+        input_len = len(contacts) if isinstance(contacts, (list, tuple)) else None
         if total is None and hasattr(contacts, "__len__"):
             try:
                 total = len(contacts)  # type: ignore[arg-type]
@@ -65,11 +76,11 @@ class UpsertMethods(ClientBase):
             dedupe_on=dedupe_on, field_id=field_id, contact_fields=contact_fields,
             custom_field_ids=custom_field_ids, group_names=group_names,
             group_names_exclude=group_names_exclude, restore_deleted=restore_deleted,
-            event_key_for_new_contacts=event_key_for_new_contacts, wait=wait, validate=validate,
-            dry_run=dry_run,
+            event_key_for_new_contacts=event_key_for_new_contacts, wait=wait, ack_on=ack_on,
+            validate=validate, dry_run=dry_run,
         )
         return self._run_job(options, progress, progress_interval, total, cancel,
-                             lambda run: run.feed_rows(rows, batch_size))
+                             lambda run: run.feed_rows(rows, batch_size, input_len))
 
     def upsert_file(
         self,
@@ -87,6 +98,7 @@ class UpsertMethods(ClientBase):
         restore_deleted: Optional[bool] = None,
         event_key_for_new_contacts: Optional[str] = None,
         wait: bool = False,
+        ack_on: str = "accepted",
         validate: bool = True,
         dry_run: bool = False,
         progress: Optional[ProgressCallback] = None,
@@ -118,8 +130,8 @@ class UpsertMethods(ClientBase):
             dedupe_on=dedupe_on, field_id=field_id, contact_fields=contact_fields,
             custom_field_ids=custom_field_ids, group_names=group_names,
             group_names_exclude=group_names_exclude, restore_deleted=restore_deleted,
-            event_key_for_new_contacts=event_key_for_new_contacts, wait=wait, validate=validate,
-            dry_run=dry_run,
+            event_key_for_new_contacts=event_key_for_new_contacts, wait=wait, ack_on=ack_on,
+            validate=validate, dry_run=dry_run,
         )
         file_json = orjson.dumps(file_options) if file_options else None
         return self._run_job(options, progress, progress_interval, None, cancel,
@@ -144,6 +156,7 @@ class UpsertMethods(ClientBase):
             opts["eventKeyForNewContacts"] = _args.text("event_key_for_new_contacts",
                                                         kw["event_key_for_new_contacts"])
         opts["wait"] = _args.boolean("wait", kw["wait"])
+        opts["ackOn"] = _args.ack_on(kw["ack_on"])
         opts["validate"] = _args.boolean("validate", kw["validate"])
         opts["dryRun"] = _args.boolean("dry_run", kw["dry_run"])
         return orjson.dumps(opts)

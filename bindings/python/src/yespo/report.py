@@ -31,6 +31,10 @@ ROWS_NOT_SENT = 16
 ROWS_FAILED = ROWS_REJECTED | ROWS_INVALID | ROWS_DUPLICATE | ROWS_NOT_SENT
 ROWS_ALL = ROWS_ACCEPTED | ROWS_FAILED
 
+ACCEPTED_BY_DUPLICATED_REQUEST = "duplicatedRequest"
+
+UNFED_REASON = "not handed to the job: it had stopped"
+
 _KIND_BITS = {
     "accepted": ROWS_ACCEPTED,
     "rejected": ROWS_REJECTED,
@@ -51,6 +55,10 @@ class RowOutcome:
     contact_id: Optional[int] = None
     contact: Optional[dict[str, Any]] = None  # the row as given, for rows that failed
     raw: Optional[str] = None  # the row's text when it was not a JSON object
+    # How an accepted row was known to be accepted when not by its own request's 200:
+    # "duplicatedRequest" (the server answered "Duplicated request": an identical request was
+    # applied earlier, most likely this one's own attempt whose answer was lost), else None.
+    accepted_by: Optional[str] = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -59,6 +67,7 @@ class RowOutcome:
             "reason": self.reason,
             "asyncSessionId": self.async_session_id,
             "contactId": self.contact_id,
+            "acceptedBy": self.accepted_by,
             "contact": self.contact,
             "raw": self.raw,
         }
@@ -79,11 +88,26 @@ class ChunkInfo:
 
 
 @dataclass(frozen=True)
+class UnmappedFailure:
+    """A ``failedContacts`` entry of the server's answer that could not be tied to exactly one row
+    of its chunk. The rows of that chunk stay accepted; this is what the server said."""
+
+    chunk: int
+    reason: str
+
+
+@dataclass(frozen=True)
 class PythonInvalidRow:
     """A row the binding could not serialise; the core saw a placeholder and marked it invalid."""
 
     reason: str
     raw: str
+
+
+def _unmapped(obj: Any) -> UnmappedFailure:
+    if not isinstance(obj, Mapping):
+        return UnmappedFailure(chunk=0, reason=str(obj))
+    return UnmappedFailure(chunk=int(obj.get("chunk", 0)), reason=str(obj.get("reason", "")))
 
 
 def _chunk(obj: Mapping[str, Any]) -> ChunkInfo:
@@ -122,6 +146,12 @@ class UpsertReport:
     Counts always add up: ``accepted + rejected + invalid + duplicates + not_sent == rows``.
     Row-level details (``rejects``, ``invalid_rows``, ``failed_rows()``, ``rows_with()``) are read
     from the core on demand.
+
+    ``rows`` counts every row the call took from the caller. When the job stopped early
+    (cancelled, Ctrl-C, a fatal error), rows the binding had already read but never handed to the
+    core are included in ``rows`` and ``not_sent`` (they are the last rows, numbered on from the
+    core's) and counted again in ``unfed``; for a ``list``/``tuple`` input that is every row not
+    handed over, read or not.
     """
 
     def __init__(
@@ -134,10 +164,13 @@ class UpsertReport:
         self._summary = dict(summary)
         self._handle = handle
         self._python_invalid = dict(python_invalid or {})
-        # Rows the binding read from the iterable but could not hand to the job (it had stopped):
-        # (first row, last row, reason). They count as not sent.
+        # Rows the binding took from the caller but could not hand to the job (it had stopped):
+        # (first row, last row, reason). They count in rows and as not sent.
         self._unfed = unfed
         extra = 0 if unfed is None else unfed[1] - unfed[0] + 1
+        #: Rows taken from the caller but never handed to the core because the job had stopped
+        #: (already included in ``rows`` and ``not_sent``).
+        self.unfed: int = extra
         self.rows: int = int(summary.get("rows", 0)) + extra
         self.accepted: int = int(summary.get("accepted", 0))
         self.rejected: int = int(summary.get("rejected", 0))
@@ -146,6 +179,17 @@ class UpsertReport:
         self.not_sent: int = int(summary.get("notSent", 0)) + extra
         self.cancelled: bool = bool(summary.get("cancelled", False))
         self.dry_run: bool = bool(summary.get("dryRun", False))
+        #: Accepted rows whose request the server answered "Duplicated request" (an identical
+        #: request was applied earlier); their ``accepted_by`` is "duplicatedRequest".
+        self.accepted_by_duplicated_request: int = int(summary.get("acceptedByDuplicatedRequest", 0))
+        #: Rows the write-order gate held back behind an earlier row of the same contact.
+        self.held_for_order: int = int(summary.get("heldForOrder", 0))
+        #: failedContacts entries that could not be tied to exactly one row (those rows stay
+        #: accepted); ``unmapped_failures`` lists at most 100 of them.
+        self.unmapped_failure_count: int = int(summary.get("unmappedFailureCount", 0))
+        self.unmapped_failures: list[UnmappedFailure] = [
+            _unmapped(u) for u in summary.get("unmappedFailures") or []
+        ]
         self.requests: int = int(summary.get("requests", 0))
         self.retries: int = int(summary.get("retries", 0))
         self.throttled: int = int(summary.get("throttled", 0))
@@ -183,7 +227,7 @@ class UpsertReport:
     def summary(self) -> dict[str, Any]:
         """The core's summary JSON as a dict (with Python-side corrections to the counts)."""
         out = dict(self._summary)
-        out.update(rows=self.rows, notSent=self.not_sent, complete=self.complete)
+        out.update(rows=self.rows, notSent=self.not_sent, complete=self.complete, unfed=self.unfed)
         return out
 
     def __repr__(self) -> str:
@@ -192,6 +236,10 @@ class UpsertReport:
             f"invalid={self.invalid}, duplicates={self.duplicates}, not_sent={self.not_sent}, "
             f"chunks={len(self.chunks)}, elapsed={self.elapsed:.3f}s"
         )
+        if self.unfed:
+            parts += f", unfed={self.unfed}"
+        if self.held_for_order:
+            parts += f", held_for_order={self.held_for_order}"
         if self.cancelled:
             parts += ", cancelled=True"
         if self.fatal is not None:
@@ -266,6 +314,7 @@ class UpsertReport:
             contact_id=obj.get("contactId"),
             contact=contact if isinstance(contact, dict) else None,
             raw=obj.get("raw"),
+            accepted_by=obj.get("acceptedBy"),
         )
 
     # ------------------------------------------------------------------ actions
