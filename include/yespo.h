@@ -147,6 +147,10 @@ typedef struct yespo_job yespo_job;
  *   "eventKeyForNewContacts": str,
  * and the job's own settings —
  *   "wait": bool (poll /importstatus to the end and attach contactIds; default false),
+ *   "ackOn": "accepted"|"finished" (when an earlier row of a contact counts as written, so that a
+ *            later row of it may be sent: its request's answer, or its import FINISHED, which
+ *            implies "wait"; default "accepted"). Whatever the retries and the concurrency, the
+ *            final state is what importing the accepted rows one by one in input order gives.
  *   "validate": bool (client-side validation; default true),
  *   "dryRun": bool (validate and plan chunks, send nothing; rows that would be sent are reported
  *             "accepted" with a null asyncSessionId, and the report says "dryRun": true).
@@ -206,6 +210,10 @@ void yespo_job_free(yespo_job *job);
 /* Summary JSON:
  * {"rows":N,"accepted":N,"rejected":N,"invalid":N,"duplicates":N,"notSent":N,
  *  "complete": bool (accepted+rejected+invalid+duplicates+notSent == rows),
+ *  "acceptedByDuplicatedRequest":N (accepted rows whose request met "Duplicated request"),
+ *  "heldForOrder":N (rows sent after an earlier row of the same contact was acknowledged),
+ *  "unmappedFailureCount":N, "unmappedFailures":[{"chunk":N,"reason":str}] (failedContacts entries
+ *     that name no single row; never pinned on a guess; at most 100 listed),
  *  "fatal": null | {"code":int,"status":int,"message":str},
  *  "cancelled": bool, "dryRun": bool,
  *  "chunks":[{"index":N,"rows":N,"firstRow":N,"lastRow":N,"status":"accepted"|"rejected"|"notSent",
@@ -222,7 +230,8 @@ int yespo_report_json(const yespo_report *report, char **out_json, yespo_error *
 #define YESPO_ROWS_ALL       (YESPO_ROWS_ACCEPTED | YESPO_ROWS_FAILED)
 /* Per-row outcomes of the kinds in `kinds`, NDJSON ordered by row, one line each:
  * {"row":N,"outcome":"accepted"|"rejected"|"invalid"|"duplicate"|"notSent","reason":str|null,
- *  "asyncSessionId":str|null,"contactId":int|null,"contact":{...}|null,"raw":str|null}
+ *  "asyncSessionId":str|null,"contactId":int|null,"acceptedBy":null|"duplicatedRequest",
+ *  "contact":{...}|null,"raw":str|null}
  * ("contact"/"raw": the row as given, for rows that failed). *out_len receives the byte length. */
 int yespo_report_rows(const yespo_report *report, int kinds, char **out_ndjson, size_t *out_len, yespo_error **err);
 void yespo_report_free(yespo_report *report);

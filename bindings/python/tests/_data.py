@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 
 def email(i: int) -> str:
@@ -23,3 +23,15 @@ def contact(i: int, **extra: Any) -> dict[str, Any]:
 def contacts(n: int, start: int = 1) -> Iterator[dict[str, Any]]:
     for i in range(start, start + n):
         yield contact(i)
+
+
+def first_names_by_email(stored: Iterable[dict[str, Any]]) -> dict[str, str]:
+    """email → firstName of the live contact holding it, from the emulator's contact dump."""
+    names: dict[str, str] = {}
+    for c in stored:
+        if c.get("deleted"):
+            continue
+        for channel in c.get("channels") or []:
+            if channel.get("type") == "email":
+                names[channel["value"]] = c.get("firstName") or ""
+    return names

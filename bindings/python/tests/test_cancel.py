@@ -106,3 +106,49 @@ def test_rows_never_fed_are_reported_not_sent(slow_emulator: Emulator) -> None:
     failed = list(report.failed_rows())
     assert len(failed) == report.rows - report.accepted
     assert sorted(r.row for r in failed) == [r.row for r in failed]
+
+
+def _check_unfed_tail(report: yespo.UpsertReport) -> None:
+    """Unfed rows are counted in rows and not_sent, and are the last rows, notSent."""
+    assert report.complete and 0 <= report.unfed <= report.not_sent
+    not_sent = list(report.rows_with("notSent"))
+    assert len(not_sent) == report.not_sent
+    unfed = [r.row for r in not_sent if (r.reason or "").startswith("not handed to the job")]
+    assert unfed == list(range(report.rows - report.unfed + 1, report.rows + 1))
+    assert report.summary()["unfed"] == report.unfed
+    assert len(list(report.rows_with())) == report.rows
+
+
+def test_no_row_is_read_after_a_cancel_and_counts_add_up(slow_emulator: Emulator) -> None:
+    stop = threading.Event()
+    consumed = 0
+
+    def rows() -> Iterator[dict[str, Any]]:
+        nonlocal consumed
+        for i in range(1, 50_001):
+            if i == 3000:
+                stop.set()  # seen before the batch ending with this row is handed over
+            consumed += 1
+            yield contact(i)
+
+    with _slow_client(slow_emulator) as client:
+        report = client.upsert_contacts(rows(), cancel=stop, batch_size=1000)
+    assert consumed == 3000
+    assert report.cancelled and report.rows == consumed
+    _check_unfed_tail(report)
+
+
+def test_a_cancelled_list_reports_every_row(slow_emulator: Emulator) -> None:
+    def progress(p: yespo.Progress) -> None:
+        if p.rows_read:
+            p.cancel()
+
+    data = list(contacts(30_000))
+    with _slow_client(slow_emulator) as client:
+        report = client.upsert_contacts(data, progress=progress, progress_interval=0.01, batch_size=1000)
+    assert report.cancelled
+    # A list is given whole: its rows never read are reported (unfed, not sent) too.
+    assert report.rows == 30_000 and report.unfed > 0
+    _check_unfed_tail(report)
+    last = report.rows_with("notSent")
+    assert [r.row for r in last][-1] == 30_000
