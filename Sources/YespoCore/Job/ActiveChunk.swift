@@ -99,6 +99,11 @@ final class ImportWait: @unchecked Sendable {
     var polling = false
     var lastStatus: String?
     var resolved = false
+    /// Rows accepted on "Duplicated request" have no session to ask: each is looked up by search
+    /// instead (position → search path), until found or the import timeout.
+    var searches: [Int: String]? = nil
+    var found: [Int: Int64] = [:]
+    var searching = 0
 
     init(chunk: ActiveChunk, sessionId: String, positions: [Int], sinceNs: UInt64) {
         self.chunk = chunk

@@ -9,6 +9,10 @@ extension JobCore {
         var due: [ImportWait] = []
         let timeoutNs = UInt64(max(0, settings.importTimeoutMs)) * 1_000_000
         for wait in imports where !wait.resolved && !wait.polling {
+            if now &- wait.sinceNs > timeoutNs, wait.searches != nil {
+                resolveConfirmationLocked(wait, note: "Not found by search within \(settings.importTimeoutMs) ms: the earlier request's import may still be running.")
+                continue
+            }
             if now &- wait.sinceNs > timeoutNs {
                 let status = wait.lastStatus ?? "IMPORTING"
                 resolveLocked(wait, status: status, mapping: nil, errorDescription: nil,
@@ -24,6 +28,10 @@ extension JobCore {
 
     func poll(_ waits: [ImportWait]) {
         for wait in waits {
+            if wait.searches != nil {
+                searchAgain(wait)
+                continue
+            }
             let request = HTTPRequest(method: "GET", path: "/importstatus/" + percentEncodedPathSegment(wait.sessionId))
             transport.submit(request) { [self] outcome in
                 self.pollFinished(wait, outcome)
@@ -96,6 +104,10 @@ extension JobCore {
     /// The job stopped: accepted rows stop waiting for their import.
     func resolveAllImportsLocked() {
         for wait in imports where !wait.resolved {
+            if wait.searches != nil {
+                resolveConfirmationLocked(wait, note: "The job stopped before the row was found by search.")
+                continue
+            }
             resolveLocked(wait, status: wait.lastStatus ?? "IMPORTING", mapping: nil, errorDescription: nil,
                           note: "the job stopped before the import finished; contact ids unknown")
         }

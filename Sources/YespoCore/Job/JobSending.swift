@@ -235,14 +235,14 @@ extension JobCore {
         return ready
     }
 
-    /// "Duplicated request": the rows count as accepted, marked so, without a session.
+    /// "Duplicated request": the rows count as accepted, marked so, without a session; a job
+    /// that waits for imports confirms them by search first (DuplicateConfirmation).
     private func duplicatedLocked(_ part: ChunkPart) {
         let chunk = part.chunk
         chunk.anyAccepted = true
-        for position in part.lo..<part.hi where chunk.outcomes[position] == nil {
-            chunk.set(position, .accepted,
-                      reason: "the server answered \"Duplicated request\": an identical request was applied before (most likely an earlier attempt whose answer was lost); its session is unknown",
-                      acceptedBy: .duplicatedRequest)
+        let open = (part.lo..<part.hi).filter { chunk.outcomes[$0] == nil }
+        for position in awaitConfirmationLocked(part, positions: open) {
+            chunk.set(position, .accepted, reason: Self.duplicatedRequestNote, acceptedBy: .duplicatedRequest)
             acceptedByDuplicate += 1
         }
     }

@@ -129,4 +129,39 @@ struct BulkAnswerTests {
         let rows = String(decoding: report.rowsNDJSON(kinds: [.accepted]), as: UTF8.self)
         #expect(rows.contains(#""acceptedBy":"duplicatedRequest""#))
     }
+
+    /// With wait, rows accepted on "Duplicated request" are looked up by search for their id;
+    /// a hit that is not the row's contact (inexact email search) does not count.
+    @Test func duplicatedRequestRowsAreConfirmedBySearchWhenWaiting() throws {
+        let searches = Atomic<Int>(0)
+        let server = try HostileServer { request, _ in
+            if request.method == "POST" {
+                return .respond(status: 400, body: Array("Duplicated request".utf8))
+            }
+            searches.add(1, ordering: .relaxed)
+            // dup-0 is found; dup-1's search returns a different contact (never confirmed).
+            if request.path.contains("dup-0%40example.com") {
+                return Self.ok(#"[{"id":901,"channels":[{"type":"email","value":"dup-0@example.com"}]}]"#)
+            }
+            return Self.ok(#"[{"id":902,"channels":[{"type":"email","value":"dup-10@example.com"}]}]"#)
+        }
+        defer { server.stop() }
+        var s = ClientSettings(apiKey: "test-key")
+        s.baseURL = "http://127.0.0.1:\(server.port)/api/v1"
+        s.requestsPerSecond = 0
+        s.importPollMs = 20
+        s.importTimeoutMs = 300
+        let client = try YespoClient(settings: s)
+        defer { client.close() }
+        var options = UpsertOptions()
+        options.wait = true
+        let job = try client.beginUpsert(options)
+        try job.feed(jobContacts("dup", 0..<2))
+        let report = try job.finish()
+        #expect(report.accepted == 2 && report.acceptedByDuplicatedRequest == 2)
+        #expect(report.outcome(row: 1)?.contactId == 901)
+        #expect(report.outcome(row: 2)?.contactId == nil)
+        #expect(report.outcome(row: 2)?.reason?.contains("Not found by search") == true)
+        #expect(searches.load(ordering: .relaxed) >= 3)
+    }
 }
