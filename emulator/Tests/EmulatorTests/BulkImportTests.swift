@@ -156,7 +156,7 @@ import Testing
                 (#"{"contacts":{}}"#, "'contacts'"),
                 (#"{"contacts":[\#(one)],"dedupeOn":"phone"}"#, "dedupeOn"),
                 (#"{"contacts":[\#(one)],"dedupeOn":"fieldId"}"#, "fieldId"),
-                (#"{"contacts":[\#(one)],"eventKeyForNewContacts":"has space"}"#, "Latin letters"),
+                (#"{"contacts":[\#(one)],"eventKeyForNewContacts":"has;semicolon"}"#, "';'"),
                 (#"{"contacts":[\#(one)],"eventKeyForNewContacts":"\#(String(repeating: "a", count: 101))"}"#, "100"),
                 (#"{"contacts":[\#(one)],"restoreDeleted":"yes"}"#, "restoreDeleted"),
                 (#"{"contacts":[\#(one)],"groupNames":"Customers"}"#, "groupNames"),
