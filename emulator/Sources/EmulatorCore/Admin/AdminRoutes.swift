@@ -42,6 +42,7 @@ extension Emulator {
         case ("POST", "/reset"):
             world.withLock { $0 = EmulatorWorld() }
             faults.withLock { $0 = FaultSet(seed: options.seed) }
+            shapeRandom.withLock { $0 = Self.shapeGenerator(seed: options.seed) }
             resetStats()
             return .json(.object([("reset", .bool(true))]))
         case ("GET", "/config"): return configJSON()

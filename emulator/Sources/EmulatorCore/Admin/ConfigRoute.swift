@@ -11,6 +11,7 @@ extension Emulator {
             ("rateLimitOther", .int(Int64(s.rateLimitOther))),
             ("retryAfter", s.retryAfter.map { .int(Int64($0)) } ?? .null),
             ("maxBodyMb", .int(Int64(s.maxBodyMb))),
+            ("failedShape", .string(s.failedShape.rawValue)),
         ]))
     }
 
@@ -67,6 +68,11 @@ extension Emulator {
         case "maxBodyMb":
             guard let n = integer(min: 1) else { return "maxBodyMb must be an integer ≥ 1" }
             s.maxBodyMb = n
+        case "failedShape":
+            guard let f = v.stringValue.flatMap(FailedShape.init(rawValue:)) else {
+                return "failedShape must be one of \(FailedShape.names)"
+            }
+            s.failedShape = f
         default:
             return "unknown config key '\(key)'"
         }

@@ -8,6 +8,8 @@ public struct EmulatorSettings: Sendable, Equatable {
     /// nil: 429 answers carry no Retry-After (the real behaviour is unknown).
     public var retryAfter: Int?
     public var maxBodyMb: Int = 64
+    /// How a failedContacts entry looks (the real fields are undocumented).
+    public var failedShape: FailedShape = .indexed
 
     public init() {}
 
@@ -36,7 +38,8 @@ public struct EmulatorOptions: Sendable {
         usage: yespo-emulator [--host 127.0.0.1] [--port 0] [--api-key KEY]... [--seed N]
                               [--import-delay-ms 50] [--latency-ms 0] [--latency-per-contact-us 0]
                               [--rate-limit-bulk 200] [--rate-limit-other 0] [--retry-after none|SECONDS]
-                              [--max-body-mb 64] [--quiet]
+                              [--max-body-mb 64] [--failed-shape indexed|contact|errors|message|object|mixed]
+                              [--quiet]
         """
 
     public struct UsageError: Error, CustomStringConvertible {
@@ -99,6 +102,12 @@ public struct EmulatorOptions: Sendable {
                     o.settings.retryAfter = n
                 }
             case "--max-body-mb": o.settings.maxBodyMb = try integer(min: 1, max: 4096)
+            case "--failed-shape":
+                let v = try value()
+                guard let shape = FailedShape(rawValue: v) else {
+                    throw UsageError(description: "--failed-shape needs one of \(FailedShape.names), got '\(v)'")
+                }
+                o.settings.failedShape = shape
             case "--quiet": o.quiet = true
             case "--help", "-h": throw UsageError(description: usage)
             default: throw UsageError(description: "unknown argument '\(name)'\n\(usage)")

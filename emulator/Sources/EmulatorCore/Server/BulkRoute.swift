@@ -23,13 +23,13 @@ extension Emulator {
         }
         var rows: [ContactInput] = []
         rows.reserveCapacity(items.count)
-        var failed: [(index: Int, contact: JSONValue, error: String)] = []
+        var failed: [FailedRow] = []
         for (i, item) in items.enumerated() {
             switch ContactValidation.parse(item) {
-            case .failure(let f): failed.append((i, item, f.reason))
+            case .failure(let f): failed.append(FailedRow(index: i, contact: item, error: f.reason, code: "INVALID_CONTACT"))
             case .success(let c):
                 if let why = options.missingKeyReason(c) {
-                    failed.append((i, item, why))
+                    failed.append(FailedRow(index: i, contact: item, error: why, code: "MISSING_DEDUPE_KEY"))
                     continue
                 }
                 if let f = fault, f.rule.action == .badRequestRows, !f.rule.match.isEmpty,
@@ -39,14 +39,14 @@ extension Emulator {
                 }
                 if let action = fault?.rule.action, action == .rejectRows || action == .failedObject,
                    fault?.picks(c) == true {
-                    failed.append((i, item, "rejected by fault rule"))
+                    failed.append(FailedRow(index: i, contact: item, error: "rejected by fault rule", code: "REJECTED"))
                     continue
                 }
                 rows.append(c)
             }
         }
         if let f = fault, [.rejectRows, .failedObject, .importError].contains(f.rule.action) {
-            if f.rule.action != .rejectRows || failed.contains(where: { $0.error == "rejected by fault rule" }) {
+            if f.rule.action != .rejectRows || failed.contains(where: { $0.code == "REJECTED" }) {
                 countFault()
             }
         }
@@ -63,17 +63,14 @@ extension Emulator {
         w.raw("{\"asyncSessionId\":"); w.string(sessionId)
         if !failed.isEmpty {
             w.raw(",\"failedContacts\":")
-            let asObject = fault?.rule.action == .failedObject
-            if !asObject { w.raw("[") }
-            for (n, f) in failed.enumerated() {
-                if asObject && n > 0 { break }
-                if n > 0 { w.raw(",") }
-                w.raw("{\"index\":"); w.int(f.index)
-                w.raw(",\"contact\":"); w.value(f.contact)
-                w.raw(",\"error\":"); w.string(f.error)
-                w.raw("}")
+            let forceObject = fault?.rule.action == .failedObject
+            let shape = settings.failedShape
+            if shape == .mixed {
+                shapeRandom.withLock { w.failedContacts(failed, shape: .mixed, forceObject: forceObject, random: &$0) }
+            } else {
+                var unused = SeededRandom(seed: 0)
+                w.failedContacts(failed, shape: shape, forceObject: forceObject, random: &unused)
             }
-            if !asObject { w.raw("]") }
         }
         w.raw("}")
         var reply = Reply.json(w.bytes)

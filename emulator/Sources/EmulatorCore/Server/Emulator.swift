@@ -14,6 +14,8 @@ public final class Emulator: Sendable {
     let faults: Mutex<FaultSet>
     let limits: Mutex<RateLimits>
     let stats = Mutex(Stats())
+    /// Draws the entry shape of each failedContacts entry under `failedShape: mixed`.
+    let shapeRandom: Mutex<SeededRandom>
     let importWake: AsyncStream<Void>.Continuation
     let importWakeups: AsyncStream<Void>
 
@@ -21,12 +23,15 @@ public final class Emulator: Sendable {
         self.options = options
         self.acceptedKeys = options.acceptedKeys
         self.settingsBox = Mutex(options.settings)
+        self.shapeRandom = Mutex(Self.shapeGenerator(seed: options.seed))
         self.faults = Mutex(FaultSet(seed: options.seed))
         self.limits = Mutex(RateLimits(options.settings))
         (self.importWakeups, self.importWake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     public var settings: EmulatorSettings { settingsBox.withLock { $0 } }
+
+    static func shapeGenerator(seed: UInt64) -> SeededRandom { SeededRandom(seed: seed ^ 0x5AA9_E000) }
 
     /// Runs the server until the task is cancelled (tests) or, with `handleSignals`, until
     /// SIGTERM/SIGINT (the executable). `onListening` gets the bound port once.
