@@ -37,10 +37,11 @@ extension Emulator {
             let emails = withWorld { $0.store.unsubscribed.sorted() }
             return .json(.array(emails.map { .string($0) }))
         case ("POST", "/imports/flush"):
-            world.withLock { $0.applyDue(now: .now, force: true) }
+            let order = settings.importOrder
+            world.withLock { $0.applyDue(now: .now, order: order, force: true) }
             return summary()
         case ("POST", "/reset"):
-            world.withLock { $0 = EmulatorWorld() }
+            world.withLock { $0 = EmulatorWorld(seed: options.seed) }
             faults.withLock { $0 = FaultSet(seed: options.seed) }
             shapeRandom.withLock { $0 = Self.shapeGenerator(seed: options.seed) }
             resetStats()
@@ -154,6 +155,7 @@ extension Emulator {
                                                       ("contacts", .int(Int64(s.contactCount))),
                                                       ("dedupeOn", .string(s.dedupeOn.rawValue))]
                 if case .error(let why) = s.state { members.append(("description", .string(why))) }
+                if let seq = s.appliedSeq { members.append(("appliedSeq", .int(Int64(seq)))) }
                 return .object(members)
             }))
         }

@@ -7,6 +7,8 @@ extension Emulator {
             ("latencyMs", .double(s.latencyMs)),
             ("latencyPerContactUs", .double(s.latencyPerContactUs)),
             ("importDelayMs", .int(Int64(s.importDelayMs))),
+            ("importDelayJitterMs", .int(Int64(s.importDelayJitterMs))),
+            ("importOrder", .string(s.importOrder.rawValue)),
             ("rateLimitBulk", .int(Int64(s.rateLimitBulk))),
             ("rateLimitOther", .int(Int64(s.rateLimitOther))),
             ("retryAfter", s.retryAfter.map { .int(Int64($0)) } ?? .null),
@@ -54,6 +56,14 @@ extension Emulator {
         case "importDelayMs":
             guard let n = integer() else { return "importDelayMs must be an integer ≥ 0" }
             s.importDelayMs = n
+        case "importDelayJitterMs":
+            guard let n = integer() else { return "importDelayJitterMs must be an integer ≥ 0" }
+            s.importDelayJitterMs = n
+        case "importOrder":
+            guard let o = v.stringValue.flatMap(ImportOrder.init(rawValue:)) else {
+                return "importOrder must be one of \(ImportOrder.names)"
+            }
+            s.importOrder = o
         case "rateLimitBulk":
             guard let n = integer() else { return "rateLimitBulk must be an integer ≥ 0" }
             s.rateLimitBulk = n

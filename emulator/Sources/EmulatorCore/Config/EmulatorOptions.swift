@@ -10,6 +10,10 @@ public struct EmulatorSettings: Sendable, Equatable {
     public var maxBodyMb: Int = 64
     /// How a failedContacts entry looks (the real fields are undocumented).
     public var failedShape: FailedShape = .indexed
+    /// In which order sessions that are due together are applied.
+    public var importOrder: ImportOrder = .arrival
+    /// Each session waits importDelayMs plus a seeded random 0...jitter ms.
+    public var importDelayJitterMs: Int = 0
 
     public init() {}
 
@@ -39,7 +43,7 @@ public struct EmulatorOptions: Sendable {
                               [--import-delay-ms 50] [--latency-ms 0] [--latency-per-contact-us 0]
                               [--rate-limit-bulk 200] [--rate-limit-other 0] [--retry-after none|SECONDS]
                               [--max-body-mb 64] [--failed-shape indexed|contact|errors|message|object|mixed]
-                              [--quiet]
+                              [--import-order arrival|reverse|shuffle] [--import-delay-jitter-ms 0] [--quiet]
         """
 
     public struct UsageError: Error, CustomStringConvertible {
@@ -108,6 +112,13 @@ public struct EmulatorOptions: Sendable {
                     throw UsageError(description: "--failed-shape needs one of \(FailedShape.names), got '\(v)'")
                 }
                 o.settings.failedShape = shape
+            case "--import-order":
+                let v = try value()
+                guard let order = ImportOrder(rawValue: v) else {
+                    throw UsageError(description: "--import-order needs one of \(ImportOrder.names), got '\(v)'")
+                }
+                o.settings.importOrder = order
+            case "--import-delay-jitter-ms": o.settings.importDelayJitterMs = try integer()
             case "--quiet": o.quiet = true
             case "--help", "-h": throw UsageError(description: usage)
             default: throw UsageError(description: "unknown argument '\(name)'\n\(usage)")

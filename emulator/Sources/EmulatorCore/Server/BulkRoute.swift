@@ -51,12 +51,11 @@ extension Emulator {
             }
         }
         let sessionId = UUIDText.make()
-        let delay = settings.importDelayMs
+        let cfg = settings
         let session = ImportSession(
             id: sessionId, contactCount: rows.count, dedupeOn: options.dedupeOn, rows: rows, options: options,
-            readyAt: .now + .milliseconds(delay),
             failure: fault?.rule.action == .importError ? "Import failed (injected fault)" : nil)
-        world.withLock { $0.imports.add(session) }
+        world.withLock { $0.imports.add(session, delayMs: cfg.importDelayMs, jitterMs: cfg.importDelayJitterMs) }
         wakeImporter()
 
         var w = JSONWriter(capacity: 64 + failed.count * 200)
@@ -64,7 +63,7 @@ extension Emulator {
         if !failed.isEmpty {
             w.raw(",\"failedContacts\":")
             let forceObject = fault?.rule.action == .failedObject
-            let shape = settings.failedShape
+            let shape = cfg.failedShape
             if shape == .mixed {
                 shapeRandom.withLock { w.failedContacts(failed, shape: .mixed, forceObject: forceObject, random: &$0) }
             } else {

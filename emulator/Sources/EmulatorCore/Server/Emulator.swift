@@ -9,7 +9,7 @@ import Synchronization
 public final class Emulator: Sendable {
     public let options: EmulatorOptions
     let acceptedKeys: Set<String>
-    let world = Mutex(EmulatorWorld())
+    let world: Mutex<EmulatorWorld>
     let settingsBox: Mutex<EmulatorSettings>
     let faults: Mutex<FaultSet>
     let limits: Mutex<RateLimits>
@@ -23,6 +23,7 @@ public final class Emulator: Sendable {
         self.options = options
         self.acceptedKeys = options.acceptedKeys
         self.settingsBox = Mutex(options.settings)
+        self.world = Mutex(EmulatorWorld(seed: options.seed))
         self.shapeRandom = Mutex(Self.shapeGenerator(seed: options.seed))
         self.faults = Mutex(FaultSet(seed: options.seed))
         self.limits = Mutex(RateLimits(options.settings))
@@ -59,7 +60,8 @@ public final class Emulator: Sendable {
     func runImporter() async {
         var wakeups = importWakeups.makeAsyncIterator()
         while !Task.isCancelled {
-            while world.withLock({ $0.applyOneDue(now: .now) }) { await Task.yield() }
+            let order = settings.importOrder
+            while world.withLock({ $0.applyOneDue(now: .now, order: order) }) { await Task.yield() }
             let next = world.withLock { $0.imports.nextDue }
             if let next {
                 try? await Task.sleep(until: next, clock: .continuous)
@@ -73,8 +75,9 @@ public final class Emulator: Sendable {
 
     /// Reads world state after applying every due import.
     func withWorld<T>(_ body: (inout EmulatorWorld) -> T) -> T {
-        world.withLock { w in
-            w.applyDue(now: .now)
+        let order = settings.importOrder
+        return world.withLock { w in
+            w.applyDue(now: .now, order: order)
             return body(&w)
         }
     }
