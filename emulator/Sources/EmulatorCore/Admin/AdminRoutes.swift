@@ -150,12 +150,14 @@ extension Emulator {
 
     func adminImports() -> Reply {
         withWorld { w in
-            .json(.array(w.imports.order.compactMap { w.imports.sessions[$0] }.map { s in
-                var members: [(String, JSONValue)] = [("id", .string(s.id)), ("status", .string(s.state.name)),
+            let now = ContinuousClock.now
+            return .json(.array(w.imports.order.compactMap { w.imports.sessions[$0] }.map { s in
+                var members: [(String, JSONValue)] = [("id", .string(s.id)), ("status", .string(s.statusName(now: now))),
                                                       ("contacts", .int(Int64(s.contactCount))),
                                                       ("dedupeOn", .string(s.dedupeOn.rawValue))]
                 if case .error(let why) = s.state { members.append(("description", .string(why))) }
                 if let seq = s.appliedSeq { members.append(("appliedSeq", .int(Int64(seq)))) }
+                members.append(("timestamps", .object(s.timestamps(now: now).map { ($0.0, .string($0.1)) })))
                 return .object(members)
             }))
         }

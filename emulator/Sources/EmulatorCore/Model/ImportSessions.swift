@@ -21,9 +21,14 @@ public struct ImportSession: Sendable {
     var rows: [ContactInput]
     var options: ImportOptions
     /// Set by the registry when the session is added: the delay (with its jitter) starts then.
+    var createdAt = ContinuousClock.now
     var readyAt = ContinuousClock.now
+    var createdWall = 0.0
+    var appliedWall: Double?
     /// 1 for the first session applied, 2 for the next…: shows the order importOrder produced.
     public internal(set) var appliedSeq: Int?
+    /// A zero-delay session answers STARTED to its first poll (see `statusName`).
+    var polled = false
     /// Set by the importError fault, or when a file could not be fetched: ends in ERROR.
     var failure: String?
     /// A file import whose CSV is still being downloaded cannot be applied yet.
@@ -57,9 +62,12 @@ public struct ImportRegistry: Sendable {
     }
 
     /// Registers a session; it becomes due `delayMs` plus a seeded random 0...`jitterMs` from now.
-    mutating func add(_ session: ImportSession, delayMs: Int, jitterMs: Int, now: ContinuousClock.Instant = .now) {
+    mutating func add(_ session: ImportSession, delayMs: Int, jitterMs: Int,
+                      now: ContinuousClock.Instant = .now, wall: Double = WallClock.now()) {
         var s = session
         let jitter = jitterMs > 0 ? Int(jitterRandom.next() % UInt64(jitterMs + 1)) : 0
+        s.createdAt = now
+        s.createdWall = wall
         s.readyAt = now + .milliseconds(delayMs + jitter)
         sessions[s.id] = s
         order.append(s.id)
@@ -125,6 +133,7 @@ public struct EmulatorWorld: Sendable {
         imports.appliedCount += 1
         defer {
             s.rows = []
+            s.appliedWall = WallClock.now()
             s.appliedSeq = imports.appliedCount
             imports.sessions[id] = s
         }

@@ -63,41 +63,16 @@ extension Emulator {
         if !failed.isEmpty {
             w.raw(",\"failedContacts\":")
             let forceObject = fault?.rule.action == .failedObject
-            let shape = cfg.failedShape
-            if shape == .mixed {
+            if cfg.failedShape == .mixed {
                 shapeRandom.withLock { w.failedContacts(failed, shape: .mixed, forceObject: forceObject, random: &$0) }
             } else {
                 var unused = SeededRandom(seed: 0)
-                w.failedContacts(failed, shape: shape, forceObject: forceObject, random: &unused)
+                w.failedContacts(failed, shape: cfg.failedShape, forceObject: forceObject, random: &unused)
             }
         }
         w.raw("}")
         var reply = Reply.json(w.bytes)
         reply.contacts = items.count
         return reply
-    }
-
-    /// GET /api/v1/importstatus/{id}
-    func importStatus(_ id: String) -> Reply {
-        withWorld { w -> Reply in
-            guard let s = w.imports.sessions[id] else { return .text(404, "Import session '\(id)' not found") }
-            var out = JSONWriter(capacity: 32 + s.mapping.count * 48)
-            out.raw("{\"status\":"); out.string(s.state.name)
-            switch s.state {
-            case .pending: break
-            case .error(let why): out.raw(",\"description\":"); out.string(why)
-            case .finished:
-                out.raw(",\"mapping\":[")
-                for (n, m) in s.mapping.enumerated() {
-                    if n > 0 { out.raw(",") }
-                    out.raw("{\"dedupeValue\":"); out.string(m.dedupeValue)
-                    out.raw(",\"contactId\":"); out.int(m.contactId)
-                    out.raw("}")
-                }
-                out.raw("]")
-            }
-            out.raw("}")
-            return .json(out.bytes)
-        }
     }
 }
