@@ -43,6 +43,7 @@ extension Emulator {
         case ("POST", "/reset"):
             world.withLock { $0 = EmulatorWorld(seed: options.seed) }
             faults.withLock { $0 = FaultSet(seed: options.seed) }
+            duplicates.withLock { $0.removeAll() }
             shapeRandom.withLock { $0 = Self.shapeGenerator(seed: options.seed) }
             resetStats()
             return .json(.object([("reset", .bool(true))]))

@@ -13,6 +13,9 @@ extension Emulator {
             ("rateLimitOther", .int(Int64(s.rateLimitOther))),
             ("retryAfter", s.retryAfter.map { .int(Int64($0)) } ?? .null),
             ("maxBodyMb", .int(Int64(s.maxBodyMb))),
+            ("duplicateWindowMs", .int(Int64(s.duplicateWindowMs))),
+            ("duplicateStatus", .int(Int64(s.duplicateStatus))),
+            ("duplicateBody", .string(s.duplicateBody)),
             ("failedShape", .string(s.failedShape.rawValue)),
         ]))
     }
@@ -78,6 +81,15 @@ extension Emulator {
         case "maxBodyMb":
             guard let n = integer(min: 1) else { return "maxBodyMb must be an integer ≥ 1" }
             s.maxBodyMb = n
+        case "duplicateWindowMs":
+            guard let n = integer() else { return "duplicateWindowMs must be an integer ≥ 0 (0 = off)" }
+            s.duplicateWindowMs = n
+        case "duplicateStatus":
+            guard let n = integer(min: 100, max: 599) else { return "duplicateStatus must be an integer from 100 to 599" }
+            s.duplicateStatus = n
+        case "duplicateBody":
+            guard let b = v.stringValue else { return "duplicateBody must be a string" }
+            s.duplicateBody = b
         case "failedShape":
             guard let f = v.stringValue.flatMap(FailedShape.init(rawValue:)) else {
                 return "failedShape must be one of \(FailedShape.names)"

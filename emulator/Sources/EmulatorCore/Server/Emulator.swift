@@ -14,6 +14,8 @@ public final class Emulator: Sendable {
     let faults: Mutex<FaultSet>
     let limits: Mutex<RateLimits>
     let stats = Mutex(Stats())
+    /// Requests processed recently, for "Duplicated request" answers.
+    let duplicates = Mutex(DuplicateMemory())
     /// Draws the entry shape of each failedContacts entry under `failedShape: mixed`.
     let shapeRandom: Mutex<SeededRandom>
     let importWake: AsyncStream<Void>.Continuation
