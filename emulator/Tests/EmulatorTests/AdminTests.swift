@@ -20,6 +20,57 @@ import Testing
         }
     }
 
+    @Test func issue12KeysHaveTheirDefaultsMergeAndRejectBadValues() async throws {
+        try await withServer { s in
+            let c = await s.admin("GET", "/config")
+            #expect(c["duplicateWindowMs"] == .int(0))
+            #expect(c["duplicateStatus"] == .int(400))
+            #expect(c["duplicateBody"] == .string("Duplicated request"))
+            #expect(c["failedShape"] == .string("indexed"))
+            #expect(c["importOrder"] == .string("arrival"))
+            #expect(c["importDelayJitterMs"] == .int(0))
+            let merged = await s.admin("POST", "/config", json: #"{"duplicateWindowMs":250,"importOrder":"shuffle"}"#)
+            #expect(merged["duplicateWindowMs"] == .int(250))
+            #expect(merged["importOrder"] == .string("shuffle"))
+            #expect(merged["failedShape"] == .string("indexed"))
+            for bad in [#"{"duplicateWindowMs":-1}"#, #"{"duplicateWindowMs":"5"}"#, #"{"duplicateStatus":99}"#,
+                        #"{"duplicateStatus":600}"#, #"{"duplicateBody":5}"#, #"{"failedShape":null}"#,
+                        #"{"importOrder":"reverse","importDelayJitterMs":1.5}"#] {
+                #expect(await s.call("POST", "/_emulator/config", json: bad, apiKey: nil).status == 400, "\(bad)")
+            }
+            // A rejected change changes nothing, not even its valid keys.
+            #expect(await s.admin("GET", "/config")["importOrder"] == .string("shuffle"))
+        }
+    }
+
+    @Test func contactsDumpCarriesEveryField() async throws {
+        try await withServer { s in
+            let full = #"{"externalCustomerId":"crm-1","firstName":"Ann","lastName":"Lee","channels":[{"type":"email","value":"a@b.co"},{"type":"sms","value":"380501234567"}],"address":{"region":"West","town":"London","address":"First str. 1","postcode":"12345"},"fields":[{"id":7,"value":"gold"}],"languageCode":"en","timeZone":"Europe/London","contactKey":"k-1"}"#
+            _ = await s.bulkAndWait(#"{"contacts":[\#(full),\#(contactJSON(email: "gone@b.co"))],"groupNames":["VIP"]}"#)
+            let all = await s.allContacts()
+            #expect(all.count == 2)
+            #expect(await s.call("DELETE", "/api/v1/contact/\(all[1]["id"]?.int64Value ?? 0)").status == 200)
+            let dump = await s.allContacts()
+            let c = try #require(dump.first)
+            guard case .object(let members) = c else { Issue.record("not an object"); return }
+            #expect(members.map(\.0) == ["id", "externalCustomerId", "firstName", "lastName", "channels", "address", "fields",
+                                         "languageCode", "timeZone", "contactKey", "groups", "source", "confirmed",
+                                         "deleted", "updatedAt"])
+            #expect(c["channels"]?.arrayValue?.map { $0["value"] } == [.string("a@b.co"), .string("380501234567")])
+            #expect(c["address"] == (try JSONParser.parse(#"{"region":"West","town":"London","address":"First str. 1","postcode":"12345"}"#)))
+            #expect(c["fields"]?.arrayValue?.first?["id"] == .int(7))
+            #expect(c["groups"]?.arrayValue?.map { $0["name"] } == [.string("VIP")])
+            #expect(c["source"] == .string("import"))
+            #expect(c["confirmed"] == .bool(true))
+            #expect(c["deleted"] == .bool(false))
+            // Deleted contacts are dumped too; unset fields are left out, not null.
+            let gone = try #require(dump.last)
+            #expect(gone["deleted"] == .bool(true))
+            #expect(gone["firstName"] == nil && gone["address"] == nil)
+            #expect((gone["updatedAt"]?.int64Value ?? 0) > (c["updatedAt"]?.int64Value ?? 0))
+        }
+    }
+
     @Test func resetForgetsStateButKeepsConfig() async throws {
         try await withServer { s in
             await s.admin("POST", "/config", json: #"{"latencyMs":1}"#)

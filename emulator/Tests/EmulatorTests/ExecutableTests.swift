@@ -73,8 +73,26 @@ import Testing
         #expect(await waitExit(r) == 0)
     }
 
+    @Test func issue12FlagsReachTheAdminConfig() async throws {
+        let r = try launch(["--port", "0", "--quiet", "--duplicate-window-ms", "1500", "--duplicate-status", "409",
+                            "--duplicate-body", "Duplicated request!", "--failed-shape", "errors",
+                            "--import-order", "reverse", "--import-delay-jitter-ms", "25"])
+        let line = await firstLine(r)
+        let port = try #require(Int(line.split(separator: ":").last ?? ""))
+        let config = await RawHTTPClient.request(port: port, method: "GET", path: "/_emulator/config", apiKey: nil).json
+        #expect(config?["duplicateWindowMs"] == .int(1500))
+        #expect(config?["duplicateStatus"] == .int(409))
+        #expect(config?["duplicateBody"] == .string("Duplicated request!"))
+        #expect(config?["failedShape"] == .string("errors"))
+        #expect(config?["importOrder"] == .string("reverse"))
+        #expect(config?["importDelayJitterMs"] == .int(25))
+        kill(r.process.processIdentifier, SIGTERM)
+        #expect(await waitExit(r) == 0)
+    }
+
     @Test func badFlagsExitWithUsage() async throws {
-        for args in [["--bogus"], ["--port", "x"], ["--retry-after", "soon"], ["--rate-limit-bulk"]] {
+        for args in [["--bogus"], ["--port", "x"], ["--retry-after", "soon"], ["--rate-limit-bulk"],
+                     ["--duplicate-status", "700"], ["--failed-shape", "flat"], ["--import-order", "lifo"]] {
             let r = try launch(args)
             #expect(await waitExit(r) == 2, "\(args)")
             let err = String(decoding: r.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)

@@ -16,7 +16,7 @@ import Testing
         for _ in 0..<200 {
             await s.admin("POST", "/imports/flush")
             let st = await s.call("GET", "/api/v1/importstatus/\(id)").json ?? .null
-            if st["status"] != .string("IMPORTING") { return st }
+            if st["status"] == .string("FINISHED") || st["status"] == .string("ERROR") { return st }
             try await Task.sleep(for: .milliseconds(25))
         }
         return .null

@@ -37,11 +37,14 @@ extension Emulator {
             let emails = withWorld { $0.store.unsubscribed.sorted() }
             return .json(.array(emails.map { .string($0) }))
         case ("POST", "/imports/flush"):
-            world.withLock { $0.applyDue(now: .now, force: true) }
+            let order = settings.importOrder
+            world.withLock { $0.applyDue(now: .now, order: order, force: true) }
             return summary()
         case ("POST", "/reset"):
-            world.withLock { $0 = EmulatorWorld() }
+            world.withLock { $0 = EmulatorWorld(seed: options.seed) }
             faults.withLock { $0 = FaultSet(seed: options.seed) }
+            duplicates.withLock { $0.removeAll() }
+            shapeRandom.withLock { $0 = Self.shapeGenerator(seed: options.seed) }
             resetStats()
             return .json(.object([("reset", .bool(true))]))
         case ("GET", "/config"): return configJSON()
@@ -148,80 +151,16 @@ extension Emulator {
 
     func adminImports() -> Reply {
         withWorld { w in
-            .json(.array(w.imports.order.compactMap { w.imports.sessions[$0] }.map { s in
-                var members: [(String, JSONValue)] = [("id", .string(s.id)), ("status", .string(s.state.name)),
+            let now = ContinuousClock.now
+            return .json(.array(w.imports.order.compactMap { w.imports.sessions[$0] }.map { s in
+                var members: [(String, JSONValue)] = [("id", .string(s.id)), ("status", .string(s.statusName(now: now))),
                                                       ("contacts", .int(Int64(s.contactCount))),
                                                       ("dedupeOn", .string(s.dedupeOn.rawValue))]
                 if case .error(let why) = s.state { members.append(("description", .string(why))) }
+                if let seq = s.appliedSeq { members.append(("appliedSeq", .int(Int64(seq)))) }
+                members.append(("timestamps", .object(s.timestamps(now: now).map { ($0.0, .string($0.1)) })))
                 return .object(members)
             }))
         }
-    }
-
-    func configJSON() -> Reply {
-        let s = settings
-        return .json(.object([
-            ("latencyMs", .double(s.latencyMs)),
-            ("latencyPerContactUs", .double(s.latencyPerContactUs)),
-            ("importDelayMs", .int(Int64(s.importDelayMs))),
-            ("rateLimitBulk", .int(Int64(s.rateLimitBulk))),
-            ("rateLimitOther", .int(Int64(s.rateLimitOther))),
-            ("retryAfter", s.retryAfter.map { .int(Int64($0)) } ?? .null),
-            ("maxBodyMb", .int(Int64(s.maxBodyMb))),
-        ]))
-    }
-
-    /// Merges the given keys into the settings; any bad key rejects the whole change.
-    func updateConfig(_ body: [UInt8]) -> Reply {
-        let doc: JSONValue
-        switch parseBody(body) {
-        case .success(let d): doc = d
-        case .failure(let e): return .error(e)
-        }
-        guard case .object(let members) = doc else { return .text(400, "config must be a JSON object") }
-        var s = settings
-        for (key, v) in members {
-            func number() -> Double? {
-                switch v {
-                case .int(let n) where n >= 0: return Double(n)
-                case .double(let d) where d >= 0 && d.isFinite: return d
-                default: return nil
-                }
-            }
-            func integer(min: Int64 = 0) -> Int? {
-                guard let n = v.int64Value, n >= min, n <= Int64(Int32.max) else { return nil }
-                return Int(n)
-            }
-            switch key {
-            case "latencyMs":
-                guard let d = number() else { return .text(400, "latencyMs must be a number ≥ 0") }
-                s.latencyMs = d
-            case "latencyPerContactUs":
-                guard let d = number() else { return .text(400, "latencyPerContactUs must be a number ≥ 0") }
-                s.latencyPerContactUs = d
-            case "importDelayMs":
-                guard let n = integer() else { return .text(400, "importDelayMs must be an integer ≥ 0") }
-                s.importDelayMs = n
-            case "rateLimitBulk":
-                guard let n = integer() else { return .text(400, "rateLimitBulk must be an integer ≥ 0") }
-                s.rateLimitBulk = n
-            case "rateLimitOther":
-                guard let n = integer() else { return .text(400, "rateLimitOther must be an integer ≥ 0") }
-                s.rateLimitOther = n
-            case "retryAfter":
-                if v == .null { s.retryAfter = nil } else {
-                    guard let n = integer() else { return .text(400, "retryAfter must be null or an integer ≥ 0") }
-                    s.retryAfter = n
-                }
-            case "maxBodyMb":
-                guard let n = integer(min: 1) else { return .text(400, "maxBodyMb must be an integer ≥ 1") }
-                s.maxBodyMb = n
-            default:
-                return .text(400, "unknown config key '\(key)'")
-            }
-        }
-        settingsBox.withLock { $0 = s }
-        limits.withLock { $0.apply(s) }
-        return configJSON()
     }
 }

@@ -3,6 +3,8 @@
 public enum FaultAction: String, Sendable, CaseIterable {
     case status, drop, dropMidResponse, stall, truncate, garbage
     case failedObject, rejectRows, badRequestRows, importError, delay
+    /// Answers the "Duplicated request" error (duplicateStatus/duplicateBody) without processing.
+    case duplicated
 }
 
 public struct FaultRule: Sendable {

@@ -31,6 +31,8 @@ struct Stats: Sendable {
     var all = SlidingWindowPeak()
     var bulk = SlidingWindowPeak()
     var faultsInjected = 0
+    /// "Duplicated request" answers, by the window or by the `duplicated` fault.
+    var duplicatedRequests = 0
 
     mutating func begin(route: String, isBulk: Bool, now: ContinuousClock.Instant) {
         requests += 1
@@ -73,6 +75,7 @@ struct Stats: Sendable {
         w.raw(",\"peakRequestsPerSecond\":"); w.int(all.peak)
         w.raw(",\"peakBulkRequestsPerSecond\":"); w.int(bulk.peak)
         w.raw(",\"faultsInjected\":"); w.int(faultsInjected)
+        w.raw(",\"duplicatedRequests\":"); w.int(duplicatedRequests)
         w.raw("}")
         return w.bytes
     }

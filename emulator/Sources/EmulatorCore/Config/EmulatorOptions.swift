@@ -8,6 +8,16 @@ public struct EmulatorSettings: Sendable, Equatable {
     /// nil: 429 answers carry no Retry-After (the real behaviour is unknown).
     public var retryAfter: Int?
     public var maxBodyMb: Int = 64
+    /// "Duplicated request": 0 = off; otherwise how long a processed body is remembered.
+    public var duplicateWindowMs: Int = 0
+    public var duplicateStatus: Int = 400
+    public var duplicateBody = "Duplicated request"
+    /// How a failedContacts entry looks (the real fields are undocumented).
+    public var failedShape: FailedShape = .indexed
+    /// In which order sessions that are due together are applied.
+    public var importOrder: ImportOrder = .arrival
+    /// Each session waits importDelayMs plus a seeded random 0...jitter ms.
+    public var importDelayJitterMs: Int = 0
 
     public init() {}
 
@@ -36,7 +46,9 @@ public struct EmulatorOptions: Sendable {
         usage: yespo-emulator [--host 127.0.0.1] [--port 0] [--api-key KEY]... [--seed N]
                               [--import-delay-ms 50] [--latency-ms 0] [--latency-per-contact-us 0]
                               [--rate-limit-bulk 200] [--rate-limit-other 0] [--retry-after none|SECONDS]
-                              [--max-body-mb 64] [--quiet]
+                              [--max-body-mb 64] [--duplicate-window-ms 0] [--duplicate-status 400]
+                              [--duplicate-body TEXT] [--failed-shape indexed|contact|errors|message|object|mixed]
+                              [--import-order arrival|reverse|shuffle] [--import-delay-jitter-ms 0] [--quiet]
         """
 
     public struct UsageError: Error, CustomStringConvertible {
@@ -99,6 +111,22 @@ public struct EmulatorOptions: Sendable {
                     o.settings.retryAfter = n
                 }
             case "--max-body-mb": o.settings.maxBodyMb = try integer(min: 1, max: 4096)
+            case "--duplicate-window-ms": o.settings.duplicateWindowMs = try integer()
+            case "--duplicate-status": o.settings.duplicateStatus = try integer(min: 100, max: 599)
+            case "--duplicate-body": o.settings.duplicateBody = try value()
+            case "--failed-shape":
+                let v = try value()
+                guard let shape = FailedShape(rawValue: v) else {
+                    throw UsageError(description: "--failed-shape needs one of \(FailedShape.names), got '\(v)'")
+                }
+                o.settings.failedShape = shape
+            case "--import-order":
+                let v = try value()
+                guard let order = ImportOrder(rawValue: v) else {
+                    throw UsageError(description: "--import-order needs one of \(ImportOrder.names), got '\(v)'")
+                }
+                o.settings.importOrder = order
+            case "--import-delay-jitter-ms": o.settings.importDelayJitterMs = try integer()
             case "--quiet": o.quiet = true
             case "--help", "-h": throw UsageError(description: usage)
             default: throw UsageError(description: "unknown argument '\(name)'\n\(usage)")

@@ -80,13 +80,16 @@ public struct ImportOptions: Sendable {
         return .success(o)
     }
 
-    /// "Latin letters and digits, no spaces", at most 100 characters.
+    /// The API reference's rule (the guide's "Latin letters and digits" is stricter than the
+    /// server): 1 to 100 characters, any except `‹ ; ’ \ / | " ' ^ ? ! , >`. Characters are
+    /// Unicode code points, as for names.
+    static let eventKeyExcluded: Set<Unicode.Scalar> = ["\u{2039}", ";", "\u{2019}", "\\", "/", "|", "\"", "'", "^", "?", "!", ",", ">"]
+
     static func eventKeyProblem(_ s: String) -> String? {
         if s.isEmpty { return "is empty" }
-        if s.utf8.count > 100 { return "is longer than 100 characters" }
-        for c in s.utf8 {
-            let ok = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
-            if !ok { return "may contain only Latin letters and digits" }
+        if s.unicodeScalars.count > 100 { return "is longer than 100 characters" }
+        if let bad = s.unicodeScalars.first(where: eventKeyExcluded.contains) {
+            return "may not contain '\(bad)' (excluded: ‹ ; ’ \\ / | \" ' ^ ? ! , >)"
         }
         return nil
     }

@@ -1,5 +1,6 @@
 // Asynchronous import sessions: accepted now, applied once their delay has passed (by the
-// importer task, by any later request that looks, or by the admin flush).
+// importer task, by any later request that looks, or by the admin flush), in the configured
+// `importOrder` when several are due at once.
 public enum ImportState: Sendable, Equatable {
     case pending, finished, error(String)
 
@@ -19,20 +20,55 @@ public struct ImportSession: Sendable {
     public let dedupeOn: DedupeOn
     var rows: [ContactInput]
     var options: ImportOptions
-    var readyAt: ContinuousClock.Instant
+    /// Set by the registry when the session is added: the delay (with its jitter) starts then.
+    var createdAt = ContinuousClock.now
+    var readyAt = ContinuousClock.now
+    var createdWall = 0.0
+    var appliedWall: Double?
+    /// 1 for the first session applied, 2 for the next…: shows the order importOrder produced.
+    public internal(set) var appliedSeq: Int?
+    /// A zero-delay session answers STARTED to its first poll (see `statusName`).
+    var polled = false
     /// Set by the importError fault, or when a file could not be fetched: ends in ERROR.
     var failure: String?
     /// A file import whose CSV is still being downloaded cannot be applied yet.
     var awaitingFile = false
     public internal(set) var mapping: [(dedupeValue: String, contactId: Int64)] = []
+
+    init(id: String, contactCount: Int, dedupeOn: DedupeOn, rows: [ContactInput], options: ImportOptions,
+         failure: String? = nil) {
+        self.id = id
+        self.contactCount = contactCount
+        self.dedupeOn = dedupeOn
+        self.rows = rows
+        self.options = options
+        self.failure = failure
+    }
 }
 
 public struct ImportRegistry: Sendable {
     public internal(set) var sessions: [String: ImportSession] = [:]
     public internal(set) var order: [String] = []
+    /// Not yet applied, in arrival order.
     var pending: [String] = []
+    var appliedCount = 0
+    var jitterRandom: SeededRandom
+    var orderRandom: SeededRandom
 
-    mutating func add(_ s: ImportSession) {
+    /// Separate streams, so that turning jitter on does not change a shuffle's order.
+    init(seed: UInt64) {
+        jitterRandom = SeededRandom(seed: seed ^ 0x6A17_7E12)
+        orderRandom = SeededRandom(seed: seed ^ 0x0BDE_12AB)
+    }
+
+    /// Registers a session; it becomes due `delayMs` plus a seeded random 0...`jitterMs` from now.
+    mutating func add(_ session: ImportSession, delayMs: Int, jitterMs: Int,
+                      now: ContinuousClock.Instant = .now, wall: Double = WallClock.now()) {
+        var s = session
+        let jitter = jitterMs > 0 ? Int(jitterRandom.next() % UInt64(jitterMs + 1)) : 0
+        s.createdAt = now
+        s.createdWall = wall
+        s.readyAt = now + .milliseconds(delayMs + jitter)
         sessions[s.id] = s
         order.append(s.id)
         pending.append(s.id)
@@ -54,43 +90,53 @@ public struct ImportRegistry: Sendable {
     var nextDue: ContinuousClock.Instant? {
         pending.compactMap { sessions[$0] }.filter { !$0.awaitingFile }.map(\.readyAt).min()
     }
+
+    /// Pending sessions that may be applied now (every loaded one when `force`), in arrival order.
+    func due(now: ContinuousClock.Instant, force: Bool) -> [String] {
+        pending.filter { id in
+            guard let s = sessions[id] else { return true }
+            return !s.awaitingFile && (force || s.readyAt <= now)
+        }
+    }
 }
 
 /// Contacts and import sessions live together so an import applies atomically.
 public struct EmulatorWorld: Sendable {
     public var store = ContactStore()
-    public var imports = ImportRegistry()
+    public var imports: ImportRegistry
 
-    public init() {}
+    public init(seed: UInt64 = 0) { imports = ImportRegistry(seed: seed) }
 
-    /// Applies, in arrival order, every pending session that is due (all of them when `force`).
-    mutating func applyDue(now: ContinuousClock.Instant, force: Bool = false) {
+    /// Applies every due session (every loaded one when `force`), in `order`.
+    mutating func applyDue(now: ContinuousClock.Instant, order: ImportOrder, force: Bool = false) {
         guard !imports.pending.isEmpty else { return }
-        var still: [String] = []
-        for id in imports.pending {
-            guard var s = imports.sessions[id] else { continue }
-            if s.awaitingFile || (!force && s.readyAt > now) { still.append(id); continue }
-            apply(&s)
-            imports.sessions[id] = s
-        }
-        imports.pending = still
+        let due = imports.due(now: now, force: force)
+        guard !due.isEmpty else { return }
+        let done = Set(due)
+        imports.pending.removeAll { done.contains($0) }
+        for id in order.arrange(due, random: &imports.orderRandom) { apply(id) }
     }
 
-    /// Applies the first due session only; false when none is due. The importer calls this
-    /// in a loop so the lock is never held for more than one session.
-    mutating func applyOneDue(now: ContinuousClock.Instant) -> Bool {
-        guard let i = imports.pending.firstIndex(where: { id in
-            imports.sessions[id].map { !$0.awaitingFile && $0.readyAt <= now } ?? true
-        }) else { return false }
-        let id = imports.pending.remove(at: i)
-        guard var s = imports.sessions[id] else { return true }
-        apply(&s)
-        imports.sessions[id] = s
+    /// Applies one due session, chosen by `order`; false when none is due. The importer calls
+    /// this in a loop so the lock is never held for more than one session.
+    mutating func applyOneDue(now: ContinuousClock.Instant, order: ImportOrder) -> Bool {
+        let due = imports.due(now: now, force: false)
+        guard !due.isEmpty else { return false }
+        let id = due[order.pick(among: due, random: &imports.orderRandom)]
+        imports.pending.removeAll { $0 == id }
+        apply(id)
         return true
     }
 
-    private mutating func apply(_ s: inout ImportSession) {
-        defer { s.rows = [] }
+    private mutating func apply(_ id: String) {
+        guard var s = imports.sessions[id] else { return }
+        imports.appliedCount += 1
+        defer {
+            s.rows = []
+            s.appliedWall = WallClock.now()
+            s.appliedSeq = imports.appliedCount
+            imports.sessions[id] = s
+        }
         if let failure = s.failure {
             s.state = .error(failure)
             return

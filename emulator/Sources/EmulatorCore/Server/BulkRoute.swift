@@ -23,13 +23,13 @@ extension Emulator {
         }
         var rows: [ContactInput] = []
         rows.reserveCapacity(items.count)
-        var failed: [(index: Int, contact: JSONValue, error: String)] = []
+        var failed: [FailedRow] = []
         for (i, item) in items.enumerated() {
             switch ContactValidation.parse(item) {
-            case .failure(let f): failed.append((i, item, f.reason))
+            case .failure(let f): failed.append(FailedRow(index: i, contact: item, error: f.reason, code: "INVALID_CONTACT"))
             case .success(let c):
                 if let why = options.missingKeyReason(c) {
-                    failed.append((i, item, why))
+                    failed.append(FailedRow(index: i, contact: item, error: why, code: "MISSING_DEDUPE_KEY"))
                     continue
                 }
                 if let f = fault, f.rule.action == .badRequestRows, !f.rule.match.isEmpty,
@@ -39,69 +39,40 @@ extension Emulator {
                 }
                 if let action = fault?.rule.action, action == .rejectRows || action == .failedObject,
                    fault?.picks(c) == true {
-                    failed.append((i, item, "rejected by fault rule"))
+                    failed.append(FailedRow(index: i, contact: item, error: "rejected by fault rule", code: "REJECTED"))
                     continue
                 }
                 rows.append(c)
             }
         }
         if let f = fault, [.rejectRows, .failedObject, .importError].contains(f.rule.action) {
-            if f.rule.action != .rejectRows || failed.contains(where: { $0.error == "rejected by fault rule" }) {
+            if f.rule.action != .rejectRows || failed.contains(where: { $0.code == "REJECTED" }) {
                 countFault()
             }
         }
         let sessionId = UUIDText.make()
-        let delay = settings.importDelayMs
+        let cfg = settings
         let session = ImportSession(
             id: sessionId, contactCount: rows.count, dedupeOn: options.dedupeOn, rows: rows, options: options,
-            readyAt: .now + .milliseconds(delay),
             failure: fault?.rule.action == .importError ? "Import failed (injected fault)" : nil)
-        world.withLock { $0.imports.add(session) }
+        world.withLock { $0.imports.add(session, delayMs: cfg.importDelayMs, jitterMs: cfg.importDelayJitterMs) }
         wakeImporter()
 
         var w = JSONWriter(capacity: 64 + failed.count * 200)
         w.raw("{\"asyncSessionId\":"); w.string(sessionId)
         if !failed.isEmpty {
             w.raw(",\"failedContacts\":")
-            let asObject = fault?.rule.action == .failedObject
-            if !asObject { w.raw("[") }
-            for (n, f) in failed.enumerated() {
-                if asObject && n > 0 { break }
-                if n > 0 { w.raw(",") }
-                w.raw("{\"index\":"); w.int(f.index)
-                w.raw(",\"contact\":"); w.value(f.contact)
-                w.raw(",\"error\":"); w.string(f.error)
-                w.raw("}")
+            let forceObject = fault?.rule.action == .failedObject
+            if cfg.failedShape == .mixed {
+                shapeRandom.withLock { w.failedContacts(failed, shape: .mixed, forceObject: forceObject, random: &$0) }
+            } else {
+                var unused = SeededRandom(seed: 0)
+                w.failedContacts(failed, shape: cfg.failedShape, forceObject: forceObject, random: &unused)
             }
-            if !asObject { w.raw("]") }
         }
         w.raw("}")
         var reply = Reply.json(w.bytes)
         reply.contacts = items.count
         return reply
-    }
-
-    /// GET /api/v1/importstatus/{id}
-    func importStatus(_ id: String) -> Reply {
-        withWorld { w -> Reply in
-            guard let s = w.imports.sessions[id] else { return .text(404, "Import session '\(id)' not found") }
-            var out = JSONWriter(capacity: 32 + s.mapping.count * 48)
-            out.raw("{\"status\":"); out.string(s.state.name)
-            switch s.state {
-            case .pending: break
-            case .error(let why): out.raw(",\"description\":"); out.string(why)
-            case .finished:
-                out.raw(",\"mapping\":[")
-                for (n, m) in s.mapping.enumerated() {
-                    if n > 0 { out.raw(",") }
-                    out.raw("{\"dedupeValue\":"); out.string(m.dedupeValue)
-                    out.raw(",\"contactId\":"); out.int(m.contactId)
-                    out.raw("}")
-                }
-                out.raw("]")
-            }
-            out.raw("}")
-            return .json(out.bytes)
-        }
     }
 }

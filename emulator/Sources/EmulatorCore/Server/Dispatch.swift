@@ -7,10 +7,19 @@ extension Emulator {
     func dispatch(_ route: APIRoute, request: Request, body: [UInt8], fault: inout FiredFault?) async -> Reply {
         let query = QueryString(request.uri.query)
         switch route {
-        case .bulk: return bulkImport(body: body, fault: &fault)
+        case .bulk:
+            return refusingDuplicates(route: "bulk", request: request, body: body) {
+                let reply = bulkImport(body: body, fault: &fault)
+                // An import the importError fault fails applies nothing: not remembered.
+                return (reply, reply.status == 200 && fault?.rule.action != .importError)
+            }
         case .importStatus(let id): return importStatus(id)
         case .subscribe: return subscribe(body)
-        case .addContact: return addContact(body)
+        case .addContact:
+            return refusingDuplicates(route: "contact", request: request, body: body) {
+                let reply = addContact(body)
+                return (reply, reply.status == 200)
+            }
         case .getContact(let id):
             return withWorld { w in
                 guard let c = w.store.liveContact(id) else { return .text(404, "Contact with id='\(id)' not found") }

@@ -9,11 +9,15 @@ import Synchronization
 public final class Emulator: Sendable {
     public let options: EmulatorOptions
     let acceptedKeys: Set<String>
-    let world = Mutex(EmulatorWorld())
+    let world: Mutex<EmulatorWorld>
     let settingsBox: Mutex<EmulatorSettings>
     let faults: Mutex<FaultSet>
     let limits: Mutex<RateLimits>
     let stats = Mutex(Stats())
+    /// Requests processed recently, for "Duplicated request" answers.
+    let duplicates = Mutex(DuplicateMemory())
+    /// Draws the entry shape of each failedContacts entry under `failedShape: mixed`.
+    let shapeRandom: Mutex<SeededRandom>
     let importWake: AsyncStream<Void>.Continuation
     let importWakeups: AsyncStream<Void>
 
@@ -21,12 +25,16 @@ public final class Emulator: Sendable {
         self.options = options
         self.acceptedKeys = options.acceptedKeys
         self.settingsBox = Mutex(options.settings)
+        self.world = Mutex(EmulatorWorld(seed: options.seed))
+        self.shapeRandom = Mutex(Self.shapeGenerator(seed: options.seed))
         self.faults = Mutex(FaultSet(seed: options.seed))
         self.limits = Mutex(RateLimits(options.settings))
         (self.importWakeups, self.importWake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     public var settings: EmulatorSettings { settingsBox.withLock { $0 } }
+
+    static func shapeGenerator(seed: UInt64) -> SeededRandom { SeededRandom(seed: seed ^ 0x5AA9_E000) }
 
     /// Runs the server until the task is cancelled (tests) or, with `handleSignals`, until
     /// SIGTERM/SIGINT (the executable). `onListening` gets the bound port once.
@@ -54,7 +62,8 @@ public final class Emulator: Sendable {
     func runImporter() async {
         var wakeups = importWakeups.makeAsyncIterator()
         while !Task.isCancelled {
-            while world.withLock({ $0.applyOneDue(now: .now) }) { await Task.yield() }
+            let order = settings.importOrder
+            while world.withLock({ $0.applyOneDue(now: .now, order: order) }) { await Task.yield() }
             let next = world.withLock { $0.imports.nextDue }
             if let next {
                 try? await Task.sleep(until: next, clock: .continuous)
@@ -68,8 +77,9 @@ public final class Emulator: Sendable {
 
     /// Reads world state after applying every due import.
     func withWorld<T>(_ body: (inout EmulatorWorld) -> T) -> T {
-        world.withLock { w in
-            w.applyDue(now: .now)
+        let order = settings.importOrder
+        return world.withLock { w in
+            w.applyDue(now: .now, order: order)
             return body(&w)
         }
     }

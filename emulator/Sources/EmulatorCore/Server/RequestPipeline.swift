@@ -38,6 +38,10 @@ extension Emulator {
                 var r = Reply.text(f.rule.status, "Injected fault: status \(f.rule.status)")
                 if let ra = f.rule.retryAfter { r.headers.append((Reply.retryAfter, String(ra))) }
                 return (r, nil)
+            case .duplicated:
+                _ = try? await request.collectBody(upTo: cfg.maxBodyMb << 20)
+                countFault()
+                return (duplicateReply(cfg), nil)
             case .drop, .stall:
                 _ = try? await request.collectBody(upTo: cfg.maxBodyMb << 20)
                 countFault()
@@ -84,13 +88,18 @@ extension Emulator {
     func countFault() { stats.withLock { $0.faultsInjected += 1 } }
 
     func authorized(_ header: String?) -> Bool {
-        guard let header, header.count < 4096 else { return false }
+        apiKey(header).map(acceptedKeys.contains) ?? false
+    }
+
+    /// The API key of a Basic Authorization header: its password.
+    func apiKey(_ header: String?) -> String? {
+        guard let header, header.count < 4096 else { return nil }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "basic",
               let data = Data(base64Encoded: String(parts[1]).trimmingWhitespace()),
               let decoded = String(data: data, encoding: .utf8),
-              let colon = decoded.firstIndex(of: ":") else { return false }
-        return acceptedKeys.contains(String(decoded[decoded.index(after: colon)...]))
+              let colon = decoded.firstIndex(of: ":") else { return nil }
+        return String(decoded[decoded.index(after: colon)...])
     }
 
     /// Turns the reply into a response, applying the faults that change what goes on the wire.

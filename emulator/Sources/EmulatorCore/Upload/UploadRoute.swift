@@ -23,14 +23,14 @@ extension Emulator {
         }
         options.source = .fileImport
         let sessionId = UUIDText.make()
-        var session = ImportSession(id: sessionId, contactCount: 0, dedupeOn: options.dedupeOn, rows: [], options: options,
-                                    readyAt: .now + .milliseconds(settings.importDelayMs))
+        var session = ImportSession(id: sessionId, contactCount: 0, dedupeOn: options.dedupeOn, rows: [], options: options)
         session.awaitingFile = true
         if fault?.rule.action == .importError {
             countFault()
             session.failure = "Import failed (injected fault)"
         }
-        world.withLock { $0.imports.add(session) }
+        let cfg = settings
+        world.withLock { $0.imports.add(session, delayMs: cfg.importDelayMs, jitterMs: cfg.importDelayJitterMs) }
         Task.detached { await self.loadFile(sessionId: sessionId, target: target, options: options) }
         return .json(.object([("asyncSessionId", .string(sessionId))]))
     }

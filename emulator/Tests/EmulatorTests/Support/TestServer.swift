@@ -93,6 +93,13 @@ func withServer(_ configure: (inout EmulatorOptions) -> Void = { _ in },
     await server.stop()
 }
 
+/// Runs `body` against a fresh server started from command-line flags, as the executable parses
+/// them (after `--import-delay-ms 0`, which a flag given here overrides).
+func withServer(flags: [String], _ body: (TestServer) async throws -> Void) async throws {
+    let options = try EmulatorOptions.parse(["--import-delay-ms", "0"] + flags + ["--quiet"])
+    try await withServer({ $0 = options }, body)
+}
+
 /// One contact object as JSON text.
 func contactJSON(email: String? = nil, sms: String? = nil, ext: String? = nil, first: String? = nil,
                  last: String? = nil, extra: String = "") -> String {
