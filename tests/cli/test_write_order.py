@@ -54,7 +54,7 @@ def test_dropped_first_request_does_not_let_an_older_row_win(emu, tmp_path):
 
 def test_ack_on_finished_against_out_of_order_imports(make_emulator, tmp_path):
     """With imports applied newest-first, only --ack-on finished keeps the last row's value."""
-    emu = make_emulator("--import-delay-ms", "200", "--import-order", "reverse")
+    emu = make_emulator("--import-delay-ms", "50", "--import-delay-jitter-ms", "300", "--import-order", "reverse")
     path = tmp_path / "in.csv"
     write_csv(path, 800, lambda n: "dup@order.example" if n in (5, 650) else f"u{n}@example.com")
     r = run_cli(["upsert", "--chunk-size", "100", "--concurrency", "4", "--ack-on", "finished",
