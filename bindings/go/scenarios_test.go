@@ -6,6 +6,7 @@ package yespo_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -32,9 +33,25 @@ type scenarioResult struct {
 	Complete         bool           `json:"complete"`
 	Cancelled        bool           `json:"cancelled"`
 	Fatal            *scenarioFatal `json:"fatal"`
-	Chunks           int            `json:"chunks"`
+	Chunks           *int           `json:"chunks,omitempty"` // nil where timing decides it
 	Failed           [][2]any       `json:"failed"`
 	EmulatorContacts int            `json:"emulatorContacts"`
+	// Emails used by several rows → the firstName the emulator ends with (repeated-keys only).
+	FinalFirstNames map[string]string `json:"finalFirstNames,omitempty"`
+}
+
+// cancelResult is the "cancellation" scenario's result: only what does not depend on timing.
+type cancelResult struct {
+	Consumed                int            `json:"consumed"`
+	Rows                    int            `json:"rows"`
+	Cancelled               bool           `json:"cancelled"`
+	Complete                bool           `json:"complete"`
+	Fatal                   *scenarioFatal `json:"fatal"`
+	AddsUp                  bool           `json:"addsUp"`
+	RowsListed              bool           `json:"rowsListed"`
+	FailedAreNotSent        bool           `json:"failedAreNotSent"`
+	UnfedAreTheTail         bool           `json:"unfedAreTheTail"`
+	EmulatorMatchesAccepted bool           `json:"emulatorMatchesAccepted"`
 }
 
 type scenario struct {
@@ -47,6 +64,129 @@ type scenario struct {
 	input     func() []yespo.Contact // nil: contacts(rows)
 	file      func(dir string) string
 	check     func(t *testing.T, r scenarioResult)
+	// noChunks leaves "chunks" out of the result (catch-up chunks of held rows vary with timing).
+	noChunks bool
+	// names adds finalFirstNames: the emulator's firstName of each email used by several rows.
+	names bool
+	// run, when set, replaces the standard upsert and result (the "cancellation" scenario).
+	run func(t *testing.T, emu *yespotest.Emulator, client *yespo.Client) any
+}
+
+const dupEmail = "dup@order.example"
+
+// repeatedKeyContacts: rows 5 and 1500 are one contact ("Old", then "New"); every row i > 1200
+// with i % 97 == 0 reuses the email of row i-1200 (keeping its own firstName).
+func repeatedKeyContacts() []yespo.Contact {
+	all := contacts(6000)
+	all[4].Channels = []yespo.Channel{yespo.Email(dupEmail)}
+	all[4].FirstName = "Old"
+	all[1499].Channels = []yespo.Channel{yespo.Email(dupEmail)}
+	all[1499].FirstName = "New"
+	for i := 1201; i <= 6000; i++ {
+		if i%97 == 0 {
+			all[i-1].Channels = []yespo.Channel{yespo.Email(emailOf(i - 1200))}
+		}
+	}
+	return all
+}
+
+// lastFirstNames: email → firstName of its last row, for emails used by several rows.
+func lastFirstNames(rows []yespo.Contact) map[string]string {
+	seen := map[string]int{}
+	last := map[string]string{}
+	for _, c := range rows {
+		email := c.ChannelValue(yespo.ChannelEmail)
+		seen[email]++
+		last[email] = c.FirstName
+	}
+	for email, n := range seen {
+		if n < 2 {
+			delete(last, email)
+		}
+	}
+	return last
+}
+
+// firstNamesByEmail: email → firstName of the live emulator contact holding it.
+func firstNamesByEmail(emu *yespotest.Emulator) map[string]string {
+	names := map[string]string{}
+	for _, c := range emu.Contacts() {
+		if deleted, _ := c["deleted"].(bool); deleted {
+			continue
+		}
+		first, _ := c["firstName"].(string)
+		channels, _ := c["channels"].([]any)
+		for _, ch := range channels {
+			m, _ := ch.(map[string]any)
+			if m["type"] == "email" {
+				if v, ok := m["value"].(string); ok {
+					names[v] = first
+				}
+			}
+		}
+	}
+	return names
+}
+
+const cancelAt = 3000
+
+// cancellationScenario: 10,000 rows from an iterator, handed over 1000 at a time; the iterator
+// cancels ctx while producing row 3000, before handing it over.
+func cancellationScenario(t *testing.T, emu *yespotest.Emulator, client *yespo.Client) any {
+	emu.SetConfig(map[string]any{"latencyMs": 100})
+	defer emu.SetConfig(map[string]any{"latencyMs": 0})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	consumed := 0
+	next := func() (yespo.Contact, bool, error) {
+		if consumed == 10_000 {
+			return yespo.Contact{}, false, nil
+		}
+		consumed++
+		if consumed == cancelAt {
+			cancel()
+		}
+		return contact(consumed), true, nil
+	}
+	report, err := client.UpsertFunc(ctx, next, yespo.UpsertOptions{DedupeOn: "email", BatchSize: 1000})
+	if report == nil {
+		t.Fatalf("no report: %v", err)
+	}
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	emu.FlushImports()
+	rows, err := report.Rows(yespo.RowsAll)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := cancelResult{
+		Consumed: consumed, Rows: report.Total, Cancelled: report.Cancelled, Complete: report.Complete,
+		AddsUp:     report.Accepted+report.Rejected+report.Invalid+report.Duplicates+report.NotSent == report.Total,
+		RowsListed: len(rows) == report.Total, FailedAreNotSent: true,
+		UnfedAreTheTail:         report.Unfed >= 0 && report.Unfed <= report.NotSent,
+		EmulatorMatchesAccepted: emu.Summary().Contacts == report.Accepted,
+	}
+	if report.Fatal != nil {
+		r.Fatal = &scenarioFatal{Code: report.Fatal.Code, Status: report.Fatal.Status}
+	}
+	var unfed []int
+	for i, row := range rows {
+		r.RowsListed = r.RowsListed && row.Row == i+1
+		if row.Outcome != yespo.OutcomeAccepted && row.Outcome != yespo.OutcomeNotSent {
+			r.FailedAreNotSent = false
+		}
+		if strings.HasPrefix(row.Reason, "not handed to the job") {
+			unfed = append(unfed, row.Row)
+		}
+	}
+	r.UnfedAreTheTail = r.UnfedAreTheTail && len(unfed) == report.Unfed
+	for i, row := range unfed {
+		r.UnfedAreTheTail = r.UnfedAreTheTail && row == report.Total-report.Unfed+1+i
+	}
+	t.Logf("cancellation: %d rows, %d accepted, %d notSent (%d unfed)", report.Total, report.Accepted,
+		report.NotSent, report.Unfed)
+	return r
 }
 
 func emailOf(i int) string { return fmt.Sprintf("user%05d@example.com", i) }
@@ -125,6 +265,15 @@ func scenarios() []scenario {
 			check: func(t *testing.T, r scenarioResult) {
 				expect(t, r.Accepted == 999 && r.Invalid == 1 && failedRows(r) == "500:invalid", r)
 			}},
+		{name: "repeated-keys", rows: 6000, chunkSize: 1000, noChunks: true, names: true,
+			faults: []yespotest.Fault{{Method: "POST", Path: bulk, Count: 1, Action: "drop"}},
+			input:  repeatedKeyContacts,
+			check: func(t *testing.T, r scenarioResult) {
+				want := lastFirstNames(repeatedKeyContacts())
+				expect(t, r.Accepted == 6000 && r.Duplicates == 0 && len(r.Failed) == 0 && r.EmulatorContacts == 5950 &&
+					len(want) == 50 && want[dupEmail] == "New" && reflect.DeepEqual(r.FinalFirstNames, want), r)
+			}},
+		{name: "cancellation", rows: cancelAt, chunkSize: 500, run: cancellationScenario},
 	}
 }
 
@@ -146,7 +295,7 @@ func failedRows(r scenarioResult) string {
 
 func TestCrossBindingScenarios(t *testing.T) {
 	emu := yespotest.Start(t, "--import-delay-ms", "50")
-	results := map[string]scenarioResult{}
+	results := map[string]any{}
 	for _, sc := range scenarios() {
 		sc := sc
 		t.Run(sc.name, func(t *testing.T) {
@@ -163,6 +312,18 @@ func TestCrossBindingScenarios(t *testing.T) {
 				opts = append(opts, yespo.WithChunkSize(sc.chunkSize))
 			}
 			client := newClientWithKey(t, emu, key, opts...)
+			if sc.run != nil {
+				result := sc.run(t, emu, client)
+				want := cancelResult{Consumed: cancelAt, Rows: cancelAt, Cancelled: true, Complete: true,
+					Fatal: &scenarioFatal{Code: yespo.CodeCancelled}, AddsUp: true, RowsListed: true,
+					FailedAreNotSent: true, UnfedAreTheTail: true, EmulatorMatchesAccepted: true}
+				if !reflect.DeepEqual(result, want) {
+					b, _ := json.Marshal(result)
+					t.Fatalf("unexpected result: %s", b)
+				}
+				results[sc.name] = result
+				return
+			}
 			upsert := yespo.UpsertOptions{DedupeOn: "email", GroupNames: sc.groups, BatchSize: 5000}
 			var report *yespo.Report
 			var err error
@@ -183,6 +344,16 @@ func TestCrossBindingScenarios(t *testing.T) {
 			checkAddsUp(t, report)
 			emu.FlushImports()
 			result := summarize(t, report, emu.Summary().Contacts)
+			if sc.noChunks {
+				result.Chunks = nil
+			}
+			if sc.names {
+				names := firstNamesByEmail(emu)
+				result.FinalFirstNames = map[string]string{}
+				for email := range lastFirstNames(sc.input()) {
+					result.FinalFirstNames[email] = names[email]
+				}
+			}
 			if result.Rows != sc.rows {
 				t.Fatalf("rows %d, want %d", result.Rows, sc.rows)
 			}
@@ -256,10 +427,11 @@ func summarize(t *testing.T, r *yespo.Report, emulatorContacts int) scenarioResu
 	if err != nil {
 		t.Fatal(err)
 	}
+	chunks := len(r.Chunks)
 	result := scenarioResult{
 		Rows: r.Total, Accepted: r.Accepted, Rejected: r.Rejected, Invalid: r.Invalid,
 		Duplicates: r.Duplicates, NotSent: r.NotSent, Complete: r.Complete, Cancelled: r.Cancelled,
-		Chunks: len(r.Chunks), Failed: [][2]any{}, EmulatorContacts: emulatorContacts,
+		Chunks: &chunks, Failed: [][2]any{}, EmulatorContacts: emulatorContacts,
 	}
 	if r.Fatal != nil {
 		result.Fatal = &scenarioFatal{Code: r.Fatal.Code, Status: r.Fatal.Status}

@@ -143,8 +143,8 @@ func (b *ndjsonBatch) flush(j *job) (stopped bool, err error) {
 // UpsertContacts adds or updates contacts in bulk. Every contact of the slice ends in exactly one
 // row outcome of the report (rows numbered from 1 in slice order). On cancellation of ctx the
 // job stops, rows not sent are reported notSent (contacts never handed to the library among them,
-// counted again in Report.Unfed), and the error matches ErrCancelled and ctx.Err(). A job stopped by the server (e.g. a refused key)
-// returns its report together with an *APIError.
+// counted again in Report.Unfed), and the error matches ErrCancelled and ctx.Err(). A job
+// stopped by the server (e.g. a refused key) returns its report together with an *APIError.
 func (c *Client) UpsertContacts(ctx context.Context, contacts []Contact, opts UpsertOptions) (*Report, error) {
 	const op = "UpsertContacts"
 	j, err := c.beginJob(ctx, op, &opts)
@@ -174,8 +174,8 @@ func (c *Client) UpsertContacts(ctx context.Context, contacts []Contact, opts Up
 
 // UpsertStream is UpsertContacts over a channel: it reads until the channel is closed or ctx
 // ends. Contacts are handed over as soon as the channel has nothing ready, so a slow producer's
-// rows are not held back. Report.Total counts the contacts received from the channel; no
-// contact is received after the job stopped.
+// rows are not held back. Report.Total counts the contacts received from the channel; none is
+// received once ctx ended, nor after the job was seen to stop (at the latest at the next hand-over).
 func (c *Client) UpsertStream(ctx context.Context, contacts <-chan Contact, opts UpsertOptions) (*Report, error) {
 	const op = "UpsertStream"
 	j, err := c.beginJob(ctx, op, &opts)
@@ -186,7 +186,7 @@ func (c *Client) UpsertStream(ctx context.Context, contacts <-chan Contact, opts
 	consumed := 0
 	var feedErr error
 	stopped := false
-	for !stopped && feedErr == nil {
+	for !stopped && feedErr == nil && ctx.Err() == nil {
 		var contact Contact
 		var ok bool
 		select {
@@ -222,7 +222,8 @@ func (c *Client) UpsertStream(ctx context.Context, contacts <-chan Contact, opts
 // UpsertFunc is UpsertContacts over an iterator: next returns the next contact and true, or
 // false at the end. An error from next stops reading; the contacts already handed over are still
 // sent, and the report comes back together with that error. Report.Total counts the contacts
-// next returned; next is not called again once ctx ended or the job stopped.
+// next returned; next is not called again once ctx ended, nor after the job was seen to stop (at
+// the latest at the next hand-over).
 func (c *Client) UpsertFunc(ctx context.Context, next func() (Contact, bool, error), opts UpsertOptions) (*Report, error) {
 	const op = "UpsertFunc"
 	j, err := c.beginJob(ctx, op, &opts)

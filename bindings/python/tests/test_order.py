@@ -28,7 +28,9 @@ def test_a_retried_earlier_chunk_does_not_overwrite_a_later_row(emulator: Emulat
     # The core's regression scenario: rows 5 and 1500 are the same contact, the first bulk request
     # is dropped unanswered and retried while the other chunks go through.
     emulator.set_faults([DROP_FIRST_BULK])
-    with emulator.client(chunk_size=1000, concurrency=4, retry_base=0.01, retry_max=0.2,
+    # The retry waits 0.3 s, so the later chunks are surely admitted (row 1500 held back behind
+    # row 5) before the first one is acknowledged.
+    with emulator.client(chunk_size=1000, concurrency=4, retry_base=0.3, retry_max=0.3,
                          rate_limit=0) as client:
         report = client.upsert_contacts(_rows_with_twin(6000, 5, 1500))
     assert report.complete and report.ok, report
@@ -113,3 +115,33 @@ def test_rows_carry_accepted_by(client: yespo.Client) -> None:
     assert rows[1].outcome == "accepted" and rows[1].accepted_by is None
     assert rows[2].to_dict()["acceptedBy"] is None
     assert report.accepted_by_duplicated_request == 0 and report.unmapped_failures == []
+
+
+def test_a_duplicated_request_answer_marks_rows_accepted_by(emulator: Emulator) -> None:
+    # The request is processed but its answer is cut off; the retry meets "Duplicated request".
+    emulator.config(duplicateWindowMs=5000)
+    emulator.set_faults([{"method": "POST", "path": "/api/v1/contacts", "count": 1,
+                          "action": "dropMidResponse"}])
+    with emulator.client(retry_base=0.01, rate_limit=0) as client:
+        report = client.upsert_contacts(list(contacts(100)))
+    assert report.accepted == 100 and report.ok
+    assert report.accepted_by_duplicated_request == 100
+    assert {r.accepted_by for r in report.rows_with("accepted")} == {"duplicatedRequest"}
+    assert emulator.stats()["duplicatedRequests"] == 1
+
+
+def test_failures_naming_no_row_are_listed_unmapped(emulator: Emulator) -> None:
+    # failedContacts entries carrying only a message cannot be tied to a row: the rows stay
+    # accepted and the entries are listed.
+    emulator.config(failedShape="message")
+    emulator.set_faults([{"method": "POST", "path": "/api/v1/contacts", "probability": 1.0,
+                          "action": "rejectRows", "match": [email(3), email(7), email(60)]}])
+    with emulator.client(retry_base=0.01, rate_limit=0, chunk_size=50) as client:
+        report = client.upsert_contacts(list(contacts(100)))
+    assert report.accepted == 100 and report.rejected == 0
+    assert report.unmapped_failure_count == 3
+    assert sorted(report.unmapped_failures, key=lambda u: u.chunk) == [
+        yespo.UnmappedFailure(0, "rejected by fault rule"),
+        yespo.UnmappedFailure(0, "rejected by fault rule"),
+        yespo.UnmappedFailure(1, "rejected by fault rule"),
+    ]

@@ -25,6 +25,12 @@ EXPECTED = {
     "recovery": dict(rows=6000, accepted=6000, failed=[], emulatorContacts=6000, chunks=12),
     "auth": dict(rows=100, accepted=0, notSent=100, fatal={"code": -5, "status": 401}, emulatorContacts=0),
     "csv-file": dict(rows=1000, accepted=999, invalid=1, failed=[[500, "invalid"]], emulatorContacts=999),
+    # 6000 rows, 1 + 49 of them rewriting an earlier contact: 5950 contacts, each with its last row.
+    "repeated-keys": dict(rows=6000, accepted=6000, duplicates=0, failed=[], emulatorContacts=5950,
+                          finalFirstNames=scenarios.last_first_names(scenarios.repeated_key_rows())),
+    "cancellation": dict(consumed=3000, rows=3000, cancelled=True, fatal={"code": -12, "status": 0},
+                         addsUp=True, rowsListed=True, failedAreNotSent=True, unfedAreTheTail=True,
+                         emulatorMatchesAccepted=True),
 }
 
 
@@ -37,6 +43,10 @@ def test_scenario(name: str, emulator: Emulator) -> None:
         assert result[key] == value, (name, key, result[key])
     if name == "duplicates":
         assert len(result["failed"]) == 100 and all(o == "duplicate" for _, o in result["failed"])
+    if name == "repeated-keys":
+        names = result["finalFirstNames"]
+        assert len(names) == 50 and names[scenarios.DUP] == "New"
+        assert "chunks" not in result
 
 
 def test_write_scenario_results() -> None:
