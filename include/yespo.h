@@ -12,9 +12,10 @@
  *   - Handles are opaque. Passing NULL, or a handle already freed (detected where possible), returns
  *     YESPO_E_INVALID_ARGUMENT / YESPO_E_BAD_HANDLE instead of crashing. The *_free functions accept NULL.
  *   - No thread-local "last error": detailed messages travel in the error object only.
- *   - Thread safety is stated per object. Callbacks run on the client's engine thread; they must
- *     return quickly, must not call yespo_job_finish / *_free on the job that invoked them, and may
- *     call yespo_job_cancel.
+ *   - Thread safety is stated per object. Progress callbacks run on the job's own callback thread
+ *     (never on the client's engine thread, so a slow callback delays only its job); log callbacks
+ *     on whichever library thread logs. They must not call yespo_job_finish / *_free on the job
+ *     that invoked them, and may call yespo_job_cancel.
  *   - The API key never appears in any message, report, log line or callback produced by the library.
  */
 #ifndef YESPO_H
@@ -117,8 +118,9 @@ int yespo_client_set_option_str(yespo_client *client, yespo_option option, const
 #define YESPO_LOG_WARN  2
 #define YESPO_LOG_INFO  3
 #define YESPO_LOG_DEBUG 4
-/* Log lines come from the engine thread (or the calling thread for single calls). message is
- * valid only during the call. Never contains the API key. */
+/* Log lines come from the library's threads: the engine thread, a job's callback thread, or the
+ * calling thread for single calls; several may log at once. message is valid only during the
+ * call. The API key (also in its Basic-auth form) is masked in every line. */
 typedef void (*yespo_log_fn)(int level, const char *message, void *userdata);
 /* Installs (or with fn = NULL removes) the log callback; lines above max_level are not produced. */
 int yespo_client_set_log_callback(yespo_client *client, yespo_log_fn fn, int max_level, void *userdata, yespo_error **err);
@@ -161,7 +163,7 @@ int yespo_upsert_begin(yespo_client *client, const char *options_json, yespo_job
  * {"rowsRead":N,"rowsSent":N,"accepted":N,"rejected":N,"invalid":N,"duplicates":N,"notSent":N,
  *  "chunksSent":N,"chunksDone":N,"inFlight":N,"concurrency":N,"requests":N,"retries":N,"throttled":N,
  *  "bytesSent":N,"elapsedMs":N,"done":bool}
- * The callback is called from the engine thread at most every interval_ms (>= 10) and once at the
+ * The callback is called from the job's callback thread (never the engine thread) at most every interval_ms (>= 10) and once at the
  * end; progress_json is valid only during the call. */
 typedef void (*yespo_progress_fn)(const char *progress_json, void *userdata);
 /* Installs the progress callback; call before the first feed. */

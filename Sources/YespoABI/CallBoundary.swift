@@ -23,8 +23,7 @@ func redact(_ error: YespoError, _ secret: String?) -> YespoError {
 }
 
 func redact(_ text: String, _ secret: String?) -> String {
-    guard let secret, secret.utf8.count >= 4, text.contains(secret) else { return text }
-    return text.replacing(secret, with: "***")
+    SecretRedactor(secret: secret).redact(text)
 }
 
 func invalidArgument(_ message: String) -> YespoError {

@@ -1,5 +1,7 @@
-// C callbacks seen from Swift: a C function pointer plus the caller's userdata, called from the
-// engine thread. The userdata is opaque to us; the header makes its thread-safety the caller's job.
+// C callbacks seen from Swift: a C function pointer plus the caller's userdata. Log lines come from
+// whichever library thread logs (the engine thread, a job's callback thread, the caller's);
+// progress comes from the job's own callback thread, never the engine thread. The userdata is
+// opaque to us; the header makes its thread-safety the caller's job.
 import YespoCore
 
 public typealias CLogCallback = @convention(c) (Int32, UnsafePointer<CChar>?, UnsafeMutableRawPointer?) -> Void
@@ -11,11 +13,11 @@ struct CCallback<Function>: @unchecked Sendable {
     let userdata: UnsafeMutableRawPointer?
 }
 
-func logHandler(_ fn: CLogCallback, _ userdata: UnsafeMutableRawPointer?,
-                redacting secret: String) -> @Sendable (LogLevel, String) -> Void {
+/// Lines arrive already redacted: the client's LogSink masks the key before any handler.
+func logHandler(_ fn: CLogCallback, _ userdata: UnsafeMutableRawPointer?) -> @Sendable (LogLevel, String) -> Void {
     let callback = CCallback(function: fn, userdata: userdata)
     return { level, message in
-        redact(message, secret).withCString { callback.function(level.rawValue, $0, callback.userdata) }
+        message.withCString { callback.function(level.rawValue, $0, callback.userdata) }
     }
 }
 

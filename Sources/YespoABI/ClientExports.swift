@@ -50,7 +50,7 @@ public func yespo_client_set_log_callback(_ client: OpaquePointer?, _ fn: CLogCa
         guard let level = LogLevel(rawValue: maxLevel) else {
             throw invalidArgument("max_level must be 1 (error) ... 4 (debug), got \(maxLevel)")
         }
-        engine.setLogHandler(maxLevel: level, logHandler(fn, userdata, redacting: box.apiKey))
+        engine.setLogHandler(maxLevel: level, logHandler(fn, userdata))
     }
 }
 

@@ -1,8 +1,9 @@
 package yespo
 
 // The Go functions the C trampolines in cgo.go call. They live in their own file because a cgo
-// file with //export may only declare, not define, C functions in its preamble. They run on the
-// library's engine thread: they must return quickly and never call back into a job's finish/free.
+// file with //export may only declare, not define, C functions in its preamble. They run on library
+// threads (progress: the job's callback thread; logs: any library thread): they must return
+// quickly and never call back into a job's finish/free.
 
 /*
 #include <stdint.h>

@@ -1,6 +1,7 @@
 package yespo_test
 
 import (
+	"encoding/base64"
 	"context"
 	"errors"
 	"log"
@@ -104,5 +105,28 @@ func TestWithLoggerWritesLibraryLines(t *testing.T) {
 	client.Close()
 	if text := out.String(); !strings.Contains(text, "yespo ") || strings.Contains(text, testKey) {
 		t.Fatalf("log output: %q", text)
+	}
+}
+
+// A server echoing the key (a combining mark right after it) and its Basic-auth form: the Go
+// logger sees both masked.
+func TestLoggerNeverSeesTheKeyEchoedByTheServer(t *testing.T) {
+	emu := startEmulator(t)
+	basic := base64.StdEncoding.EncodeToString([]byte(":" + testKey))
+	emu.SetConfig(map[string]any{"duplicateBody": "Duplicated request: " + testKey + "\u0301 Basic " + basic})
+	emu.SetFaults(1, yespotest.Fault{Method: "POST", Path: "/api/v1/contacts", Count: 1, Action: "duplicated"})
+	var out lockedBuffer
+	client := newClient(t, emu, yespo.WithLogger(log.New(&out, "", 0), yespo.LogDebug))
+	report, err := client.UpsertContacts(context.Background(), contacts(5), yespo.UpsertOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client.Close()
+	text := out.String()
+	if report.AcceptedByDuplicatedRequest != 5 || !strings.Contains(text, "Duplicated request: [redacted]") {
+		t.Fatalf("accepted by duplicated request %d; log: %q", report.AcceptedByDuplicatedRequest, text)
+	}
+	if strings.Contains(text, testKey) || strings.Contains(text, basic) {
+		t.Fatalf("the key leaked into the log: %q", text)
 	}
 }

@@ -1,7 +1,7 @@
 package yespo
 
 // Progress of a running upsert, and the relay that hands it to the caller's callback on a Go
-// goroutine: the library calls us on its engine thread, which must never wait on user code, so
+// goroutine: the library calls us on the job's callback thread, which should not wait on user code, so
 // the callback only stores the newest progress and a delivery goroutine calls the user.
 
 import (

@@ -301,6 +301,54 @@ static void cancelled_job(yespo_client *client) {
     CHECK_OK(yespo_client_set_option(client, YESPO_OPT_CONCURRENCY, 8, &err), err);
 }
 
+typedef struct log_capture {
+    pthread_mutex_t lock;
+    char text[16384];
+    size_t used;
+} log_capture;
+
+static void capture_log(int level, const char *message, void *userdata) {
+    log_capture *c = userdata;
+    size_t n = strlen(message);
+    (void)level;
+    pthread_mutex_lock(&c->lock);
+    if (c->used + n + 2 < sizeof c->text) {
+        memcpy(c->text + c->used, message, n);
+        c->used += n;
+        c->text[c->used++] = '\n';
+        c->text[c->used] = '\0';
+    }
+    pthread_mutex_unlock(&c->lock);
+}
+
+/* A server that echoes the key (a combining mark right after it, and its Basic-auth form) in a
+ * body the engine logs at debug level: the log callback sees both masked. */
+static void log_redaction(yespo_client *client) {
+    static log_capture capture;
+    yespo_error *err = NULL;
+    yespo_job *job = NULL;
+    yespo_report *report = NULL;
+    const char *row = "{\"channels\":[{\"type\":\"email\",\"value\":\"logged@example.com\"}]}\n";
+    /* "test-key" and Base64(":test-key") */
+    json_decref(admin_json(&emu, "POST", "/_emulator/config",
+                           "{\"duplicateBody\":\"Duplicated request: test-key\\u0301 Basic OnRlc3Qta2V5\"}"));
+    json_decref(admin_json(&emu, "POST", "/_emulator/faults",
+                           "{\"rules\":[{\"method\":\"POST\",\"path\":\"/api/v1/contacts\",\"count\":1,\"action\":\"duplicated\"}]}"));
+    pthread_mutex_init(&capture.lock, NULL);
+    CHECK_OK(yespo_client_set_log_callback(client, capture_log, YESPO_LOG_DEBUG, &capture, &err), err);
+    CHECK_OK(yespo_upsert_begin(client, NULL, &job, &err), err);
+    CHECK_OK(yespo_job_feed_ndjson(job, row, strlen(row), &err), err);
+    CHECK_OK(yespo_job_finish(job, &report, &err), err);
+    CHECK_OK(yespo_client_set_log_callback(client, NULL, YESPO_LOG_ERROR, NULL, &err), err);
+    CHECK_MSG(strstr(capture.text, "Duplicated request: [redacted]") != NULL, "log: %s", capture.text);
+    CHECK_MSG(strstr(capture.text, "test-key") == NULL, "the key leaked into the log: %s", capture.text);
+    CHECK_MSG(strstr(capture.text, "OnRlc3Qta2V5") == NULL, "the Basic form leaked into the log: %s", capture.text);
+    yespo_report_free(report);
+    yespo_job_free(job);
+    pthread_mutex_destroy(&capture.lock);
+    json_decref(admin_json(&emu, "DELETE", "/_emulator/faults", NULL));
+}
+
 int main(void) {
     char expected[32];
     yespo_client *client;
@@ -318,6 +366,7 @@ int main(void) {
     csv_file_job(client);
     single_calls(client, session);
     cancelled_job(client);
+    log_redaction(client);
     free(session);
     yespo_client_free(client);
     wrong_key();

@@ -67,34 +67,7 @@ func queryString(_ pairs: [(String, String)]) -> String {
     return "?" + pairs.map { "\($0.0)=\(percentEncodedPathSegment($0.1))" }.joined(separator: "&")
 }
 
-/// `text` with every occurrence of `secret` (the API key), and of its Basic-auth form
-/// (Base64 of ":" + key, as it travels in the Authorization header), replaced by "[redacted]".
-/// Server text should never echo either, but no message of ours may show them even if it does.
+/// `text` with the API key and its Basic-auth form masked (see SecretRedactor).
 func redactingSecret(_ text: String, _ secret: String) -> String {
-    guard secret.utf8.count >= 4 else { return text }
-    let basic = base64Encode(Array((":" + secret).utf8))
-    return replacingBytes(replacingBytes(text, Array(secret.utf8)), Array(basic.utf8))
-}
-
-/// Compares bytes, not Characters: String.contains would miss the key when the text puts a
-/// combining mark right after it ("key\u{301}" is a different last Character), and leak it.
-private func replacingBytes(_ text: String, _ needle: [UInt8]) -> String {
-    let replacement = "[redacted]"
-    let hay = Array(text.utf8)
-    guard !needle.isEmpty, hay.count >= needle.count else { return text }
-    var replaced = false
-    var out: [UInt8] = []
-    out.reserveCapacity(hay.count)
-    var i = 0
-    while i < hay.count {
-        if i + needle.count <= hay.count && hay[i] == needle[0] && hay[i..<i + needle.count].elementsEqual(needle) {
-            out.append(contentsOf: replacement.utf8)
-            replaced = true
-            i += needle.count
-        } else {
-            out.append(hay[i])
-            i += 1
-        }
-    }
-    return replaced ? String(decoding: out, as: UTF8.self) : text
+    SecretRedactor(secret: secret).redact(text)
 }

@@ -1,6 +1,6 @@
 // The engine's front door: one client owns one transport (a curl multi handle and its engine
 // thread), hands out bulk upsert jobs that share it, and makes the single API calls
-// (YespoClient+Calls.swift). Safe to use from many threads at once.
+// (YespoClient+Contacts/Imports/Segments.swift). Safe to use from many threads at once.
 import Synchronization
 
 public final class YespoClient: Sendable {
@@ -21,6 +21,7 @@ public final class YespoClient: Sendable {
     public init(settings: ClientSettings) throws(YespoError) {
         let valid = try settings.validated()
         let log = LogSink()
+        log.setSecret(valid.apiKey)
         self.log = log
         self.transport = try Transport(settings: valid, log: log)
         self.state = Mutex(ClientState(settings: valid))
@@ -38,6 +39,7 @@ public final class YespoClient: Sendable {
             return s.closed
         }
         if closed { throw Self.closedError }
+        log.setSecret(valid.apiKey)
         transport.update(settings: valid)
     }
 

@@ -11,6 +11,8 @@ final class JobCore: @unchecked Sendable {
     let settings: ClientSettings
     let transport: Transport
     let log: LogSink
+    /// Masks the API key in every server-derived text the job reports.
+    let redactor: SecretRedactor
     let preparer: ContactPreparer
     let template: BodyTemplate
     let startNs: UInt64
@@ -77,6 +79,7 @@ final class JobCore: @unchecked Sendable {
         self.settings = settings
         self.transport = transport
         self.log = log
+        self.redactor = SecretRedactor(secret: settings.apiKey)
         self.preparer = ContactPreparer(options: options)
         self.resumeTracker = ResumeOrderTracker(resume: options.resume)
         self.template = BodyTemplate(options: options)

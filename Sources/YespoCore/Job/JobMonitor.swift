@@ -60,7 +60,10 @@ final class JobThread: @unchecked Sendable {
 
     /// Starts `body` on a new thread; throws .internal when the OS refuses.
     init(name: String, _ body: @escaping @Sendable () -> Void) throws(YespoError) {
-        let box = Unmanaged.passRetained(ThreadBody(body)).toOpaque()
+        let box = Unmanaged.passRetained(ThreadBody({
+            nameCurrentThread(name)
+            body()
+        })).toOpaque()
         let rc = pthread_create(&handle, nil, { context in
             guard let context else { return nil }
             let body = Unmanaged<ThreadBody>.fromOpaque(context).takeRetainedValue()

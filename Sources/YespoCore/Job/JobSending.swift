@@ -9,7 +9,7 @@ extension JobCore {
     static var requestLevelRefusal: Int { 128 }
 
     /// Server-derived text with the API key masked, should a server ever echo it.
-    func scrub(_ text: String) -> String { redactingSecret(text, settings.apiKey) }
+    func scrub(_ text: String) -> String { redactor.redact(text) }
 
     /// Chunks to hand to the transport now, within the concurrency. Every chunk passes the
     /// write-order gate first; rows it holds back leave later in catch-up chunks, which go before

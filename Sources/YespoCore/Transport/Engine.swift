@@ -44,7 +44,7 @@ final class Engine {
 
     func run() {
         shared.engineThreadID.store(pthread_self(), ordering: .releasing)
-        Self.nameThisThread("yespo-engine")
+        nameCurrentThread("yespo-engine")
         while true {
             if takeInbox() { break }
             var running: Int32 = 0
@@ -56,14 +56,6 @@ final class Engine {
             _ = curl_multi_poll(multi, nil, 0, Int32(pollTimeoutMs(now: now, budgetWait: waitMicros)), nil)
         }
         shutDown()
-    }
-
-    /// Names the thread for top -H, perf and gdb (pthread_setname_np is not visible to Swift here).
-    private static func nameThisThread(_ name: String) {
-        let fd = open("/proc/thread-self/comm", O_WRONLY)
-        guard fd >= 0 else { return }
-        _ = name.withCString { write(fd, $0, strlen($0)) }
-        close(fd)
     }
 
     // MARK: inbox

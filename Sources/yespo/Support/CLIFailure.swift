@@ -43,43 +43,14 @@ struct CLIFailure: Error, CustomStringConvertible {
 }
 
 /// The API key is kept here once loaded so that every line the CLI prints or writes can be checked
-/// for it. The engine promises never to put it in a message; this is the second lock on that door.
+/// for it. The engine promises never to put it in a message; this is the second lock on that door,
+/// with the core's one redactor (the key and its Basic-auth form).
 enum Secrets {
-    private static let key = Mutex<String?>(nil)
+    private static let redactor = Mutex(SecretRedactor(secret: nil))
 
-    static func remember(_ apiKey: String) { key.withLock { $0 = apiKey.isEmpty ? nil : apiKey } }
+    static func remember(_ apiKey: String) { redactor.withLock { $0 = SecretRedactor(secret: apiKey) } }
 
-    static func redact(_ text: String) -> String {
-        guard let secret = key.withLock({ $0 }) else { return text }
-        let redacted = redact(Array(text.utf8), secret: Array(secret.utf8))
-        return String(decoding: redacted, as: UTF8.self)
-    }
+    static func redact(_ text: String) -> String { redactor.withLock { $0 }.redact(text) }
 
-    static func redact(_ bytes: [UInt8]) -> [UInt8] {
-        guard let secret = key.withLock({ $0 }) else { return bytes }
-        return redact(bytes, secret: Array(secret.utf8))
-    }
-
-    private static func redact(_ bytes: [UInt8], secret: [UInt8]) -> [UInt8] {
-        guard !secret.isEmpty, bytes.count >= secret.count else { return bytes }
-        let first = secret[0]
-        var out: [UInt8] = []
-        var i = 0
-        var copiedUpTo = 0
-        let last = bytes.count - secret.count
-        while i <= last {
-            if bytes[i] == first && bytes[i..<i + secret.count].elementsEqual(secret) {
-                if out.isEmpty { out.reserveCapacity(bytes.count) }
-                out.append(contentsOf: bytes[copiedUpTo..<i])
-                out.append(contentsOf: Array("***".utf8))
-                i += secret.count
-                copiedUpTo = i
-            } else {
-                i += 1
-            }
-        }
-        if copiedUpTo == 0 { return bytes }
-        out.append(contentsOf: bytes[copiedUpTo...])
-        return out
-    }
+    static func redact(_ bytes: [UInt8]) -> [UInt8] { redactor.withLock { $0 }.redact(bytes) }
 }

@@ -1,4 +1,5 @@
 // The API key never leaves in a message, even if a server were to echo it.
+import Synchronization
 import Testing
 @testable import YespoCore
 
@@ -30,5 +31,36 @@ import Testing
         #expect(serverMessage(Array("Contact with id='5' has been updated".utf8)) == "Contact with id='5' has been updated")
         #expect(serverMessage([]) == "(empty answer)")
         #expect(serverMessage(Array(String(repeating: "x", count: 1000).utf8)).count == 301)
+    }
+
+    /// The one redactor sits in the log sink: a server that echoes the key (with a combining mark
+    /// after it, and in its Basic-auth form) reaches the log handler masked.
+    @Test func logLinesReachTheHandlerRedacted() throws {
+        let key = "echo-me-key-42"
+        let basic = base64Encode(Array(":\(key)".utf8))
+        try EmulatorProcess.with(["--quiet", "--api-key", key]) { emu in
+            let config = #"{"duplicateBody":"Duplicated request: \#(key)\u0301 / Basic \#(basic)"}"#
+            _ = try emu.adminText("POST", "/config", body: config)
+            _ = try emu.adminText("POST", "/faults", body: #"{"rules":[{"method":"POST","path":"/api/v1/contacts","count":1,"action":"duplicated"}]}"#)
+            let client = try jobClient(emu, apiKey: key)
+            defer { client.close() }
+            let lines = Mutex<[String]>([])
+            client.setLogHandler(maxLevel: .debug) { _, line in lines.withLock { $0.append(line) } }
+            let job = try client.beginUpsert(UpsertOptions())
+            try job.feed(jobContacts("redact", 0..<5))
+            let report = try job.finish()
+            #expect(report.acceptedByDuplicatedRequest == 5)
+            let text = lines.withLock { $0.joined(separator: "\n") }
+            #expect(Array(text.utf8).containsSubsequence(Array("Duplicated request: [redacted]".utf8)), "\(text.prefix(2000))")
+            #expect(!Array(text.utf8).containsSubsequence(Array(key.utf8)))
+            #expect(!text.contains(basic))
+        }
+    }
+}
+
+extension Array where Element == UInt8 {
+    func containsSubsequence(_ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty, count >= needle.count else { return false }
+        return (0...(count - needle.count)).contains { self[$0..<$0 + needle.count].elementsEqual(needle) }
     }
 }

@@ -47,3 +47,21 @@ def test_quiet_logger_gets_no_debug_lines(emulator: Emulator, caplog: pytest.Log
         with emulator.client(rate_limit=0) as client:
             client.upsert_contacts(contacts(10))
     assert not [r for r in caplog.records if r.name == "yespo" and r.levelno < logging.WARNING]
+
+
+def test_a_server_echoing_the_key_is_masked_in_log_lines(emulator: Emulator,
+                                                          caplog: pytest.LogCaptureFixture) -> None:
+    """The key right before a combining mark, and its Basic-auth form, reach logging masked."""
+    import base64
+    key = emulator.api_key
+    basic = base64.b64encode(f":{key}".encode()).decode()
+    emulator.config(duplicateBody=f"Duplicated request: {key}\u0301 Basic {basic}")
+    emulator.set_faults([{"method": "POST", "path": "/api/v1/contacts", "count": 1, "action": "duplicated"}])
+    with caplog.at_level(logging.DEBUG, logger="yespo"):
+        with emulator.client(rate_limit=0) as client:
+            report = client.upsert_contacts(contacts(5))
+    emulator.config(duplicateBody="Duplicated request")
+    assert report.accepted_by_duplicated_request == 5
+    text = caplog.text
+    assert "Duplicated request: [redacted]" in text
+    assert key not in text and basic not in text

@@ -1,7 +1,7 @@
 """Bridges the core's log callback into ``logging.getLogger("yespo")``.
 
 One C callback object serves every client (the logger is global), and it lives as long as the
-module, so the engine thread can never call into a collected ctypes thunk.
+module, so a library thread can never call into a collected ctypes thunk.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def _on_log(level: int, message: Optional[bytes], _userdata: Any) -> None:
     try:
         text = message.decode("utf-8", errors="replace") if message else ""
         logger.log(_TO_LOGGING.get(level, logging.INFO), "%s", text)
-    except Exception:  # never let an exception unwind into the engine thread
+    except Exception:  # never let an exception unwind into a library thread
         pass
 
 

@@ -25,7 +25,7 @@ EXPECTED_ABI_VERSION = 1
 
 YESPO_OK = 0
 
-# The engine thread calls these; ctypes takes the GIL around the Python body.
+# Library threads (a job's callback thread, the engine thread for logs) call these; ctypes takes the GIL around the Python body.
 LOG_FN = CFUNCTYPE(None, c_int, c_char_p, c_void_p)
 PROGRESS_FN = CFUNCTYPE(None, c_char_p, c_void_p)
 
