@@ -113,6 +113,15 @@ int yespo_client_new(const char *api_key, yespo_client **out, yespo_error **err)
 int yespo_client_set_option(yespo_client *client, yespo_option option, int64_t value, yespo_error **err);
 /* Sets a string option (value copied). Thread-safe. */
 int yespo_client_set_option_str(yespo_client *client, yespo_option option, const char *value, yespo_error **err);
+/* The accepted range of an integer option (booleans: 0..1), so that bindings ask instead of copying
+ * (zstd's getBounds). YESPO_E_INVALID_ARGUMENT for an unknown or a string option. Thread-safe. */
+int yespo_option_bounds(yespo_option option, int64_t *min, int64_t *max, yespo_error **err);
+/* Every client and bulk option as JSON, the library's one option table:
+ * {"client":[{"id":N,"name":"YESPO_OPT_...","key":str,"type":"integer"|"boolean"|"string","min":N|null,
+ *             "max":N|null,"default":str,"python":str,"pythonUnit":"s"|null,"go":str,"cli":str|null,"doc":str}],
+ *  "upsert":[{"key":str,"type":str,"values":[str],"default":str,"python":str,"go":str,"cli":str|null,"doc":str}]}
+ * Free with yespo_free. Thread-safe. */
+int yespo_options_json(char **out_json, yespo_error **err);
 
 #define YESPO_LOG_ERROR 1
 #define YESPO_LOG_WARN  2

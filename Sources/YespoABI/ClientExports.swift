@@ -83,3 +83,25 @@ func withClient(_ handle: OpaquePointer?, _ err: UnsafeMutablePointer<OpaquePoin
         return abiCall(err, redacting: box.apiKey) { () throws(YespoError) in try body(box) }
     }
 }
+
+@_cdecl("yespo_option_bounds")
+public func yespo_option_bounds(_ option: Int32, _ min: UnsafeMutablePointer<Int64>?, _ max: UnsafeMutablePointer<Int64>?,
+                                _ err: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    abiCall(err) { () throws(YespoError) in
+        let min = try requireOut(min, "min")
+        let max = try requireOut(max, "max")
+        let range = try OptionTables.bounds(id: option)
+        min.pointee = range.lowerBound
+        max.pointee = range.upperBound
+    }
+}
+
+@_cdecl("yespo_options_json")
+public func yespo_options_json(_ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
+                               _ err: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    out?.pointee = nil
+    return abiCall(err) { () throws(YespoError) in
+        let out = try requireOut(out, "out_json")
+        try copyOut(OptionTables.json(), to: out)
+    }
+}

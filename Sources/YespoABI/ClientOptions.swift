@@ -1,60 +1,18 @@
-// yespo_option values → ClientSettings fields. Ranges are checked by ClientSettings.validated()
-// when the change is applied; here only the type of each option and 0/1 booleans.
+// yespo_option values → ClientSettings changes, through the core's one ClientOptionTable (types,
+// 0/1 booleans); ranges are checked by ClientSettings.validated() when the change is applied.
 import YespoCore
 
 typealias SettingsChange = @Sendable (inout ClientSettings) -> Void
 
 func integerOptionSetter(_ option: Int32, _ value: Int64) throws(YespoError) -> SettingsChange {
-    // Int is 64-bit on every platform this library builds for, so the conversion is exact.
-    let v = Int(value)
-    switch option {
-    case 1: return { $0.concurrency = v }
-    case 2: return { $0.requestsPerSecond = v }
-    case 3: return { $0.connectTimeoutMs = v }
-    case 4: return { $0.timeoutMs = v }
-    case 5: return { $0.stallTimeoutMs = v }
-    case 6: return { $0.maxRetries = v }
-    case 7: return { $0.retryBaseMs = v }
-    case 8: return { $0.retryMaxMs = v }
-    case 9: return { $0.chunkSize = v }
-    case 10: return { $0.chunkBytes = v }
-    case 11:
-        let flag = try boolOption("YESPO_OPT_ALLOW_INSECURE_HTTP", value)
-        return { $0.allowInsecureHTTP = flag }
-    case 12:
-        let flag = try boolOption("YESPO_OPT_VERIFY_TLS", value)
-        return { $0.verifyTLS = flag }
-    case 13: return { $0.maxQueuedChunks = v }
-    case 14: return { $0.importPollMs = v }
-    case 15: return { $0.importTimeoutMs = v }
-    case 16:
-        let flag = try boolOption("YESPO_OPT_ADAPTIVE_CONCURRENCY", value)
-        return { $0.adaptiveConcurrency = flag }
-    case 100, 101, 102:
-        throw invalidArgument("option \(option) takes a string: use yespo_client_set_option_str")
-    default:
-        throw invalidArgument("unknown option \(option)")
-    }
+    try ClientOptionTable.integerChange(id: option, value)
 }
 
 func stringOptionSetter(_ option: Int32, _ value: String?) throws(YespoError) -> SettingsChange {
-    switch option {
-    case 100:
-        guard let value else { throw invalidArgument("YESPO_OPT_BASE_URL needs a value, got NULL") }
-        return { $0.baseURL = value }
-    case 101:
-        guard let value else { throw invalidArgument("YESPO_OPT_USER_AGENT needs a value, got NULL") }
-        return { $0.userAgent = value }
-    case 102:
-        // NULL goes back to the system's certificate store.
-        return { $0.caFile = value }
-    case 1...16:
-        throw invalidArgument("option \(option) takes an integer: use yespo_client_set_option")
-    default:
-        throw invalidArgument("unknown option \(option)")
-    }
+    try ClientOptionTable.stringChange(id: option, value)
 }
 
+/// A C `int` flag that must be 0 or 1 (e.g. `erase`), named in the error.
 func boolOption(_ name: String, _ value: Int64) throws(YespoError) -> Bool {
     switch value {
     case 0: return false

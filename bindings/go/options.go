@@ -184,3 +184,14 @@ func WithLogFunc(fn LogFunc, maxLevel LogLevel) Option {
 		c.logLevel = maxLevel
 	}
 }
+
+// optionTablesJSON is the library's one option table (yespo_options_json); the tests compare this
+// package's options and UpsertOptions fields with it.
+func optionTablesJSON() (string, error) {
+	var out *C.char
+	var cerr *C.yespo_error
+	if rc := C.yespo_options_json(&out, &cerr); rc != C.YESPO_OK {
+		return "", takeError("options", rc, cerr)
+	}
+	return takeString(out), nil
+}

@@ -1,5 +1,6 @@
 // Everything a client is configured with, with the defaults of include/yespo.h, and the one place
-// that decides whether a configuration is acceptable (ranges, URL scheme, loopback-only http).
+// that decides whether a configuration is acceptable (ranges from ClientOptionTable, URL scheme,
+// loopback-only http).
 
 public struct ClientSettings: Sendable, Equatable {
     /// Sent only as the password of HTTP Basic auth; never printed.
@@ -42,19 +43,7 @@ public struct ClientSettings: Sendable, Equatable {
         guard !apiKey.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
             throw bad("the API key contains a control character")
         }
-        try inRange("concurrency", concurrency, 1...256)
-        try inRange("requestsPerSecond", requestsPerSecond, 0...1_000_000)
-        try inRange("connectTimeoutMs", connectTimeoutMs, 1...3_600_000)
-        try inRange("timeoutMs", timeoutMs, 1...86_400_000)
-        try inRange("stallTimeoutMs", stallTimeoutMs, 1000...86_400_000)
-        try inRange("maxRetries", maxRetries, 0...100)
-        try inRange("retryBaseMs", retryBaseMs, 0...3_600_000)
-        try inRange("retryMaxMs", retryMaxMs, 0...3_600_000)
-        try inRange("chunkSize", chunkSize, 1...3000)
-        try inRange("chunkBytes", chunkBytes, (64 << 10)...(1 << 30))
-        if let q = maxQueuedChunks { try inRange("maxQueuedChunks", q, 1...100_000) }
-        try inRange("importPollMs", importPollMs, 10...3_600_000)
-        try inRange("importTimeoutMs", importTimeoutMs, 1...86_400_000)
+        try ClientOptionTable.checkRanges(self)
         guard !userAgent.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
             throw bad("userAgent contains a control character")
         }
@@ -65,12 +54,6 @@ public struct ClientSettings: Sendable, Equatable {
         }
         s.baseURL = url.text
         return s
-    }
-
-    private func inRange(_ name: String, _ v: Int, _ r: ClosedRange<Int>) throws(YespoError) {
-        guard r.contains(v) else {
-            throw bad("\(name) must be in \(r.lowerBound)...\(r.upperBound), got \(v)")
-        }
     }
 }
 

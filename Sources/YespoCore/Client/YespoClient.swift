@@ -63,9 +63,7 @@ public final class YespoClient: Sendable {
     }
 
     public func beginUpsert(_ options: UpsertOptions) throws(YespoError) -> UpsertJob {
-        if options.dedupeOn == .fieldId && options.fieldId == nil {
-            throw YespoError(.invalidArgument, "upsert options: \"dedupeOn\": \"fieldId\" needs \"fieldId\" (the custom field id)")
-        }
+        let options = try options.validated()
         let settings = try state.withLock { s throws(YespoError) -> ClientSettings in
             guard !s.closed else { throw Self.closedError }
             s.jobs.removeAll { $0.core == nil }

@@ -8,46 +8,12 @@ extension UpsertOptions {
         guard let object = try optionsObject(json, what: "upsert options") else { return options }
         let reader = OptionReader(what: "upsert options")
         for (key, value) in object.members {
-            switch key {
-            case "dedupeOn":
-                let text = try reader.string(key, value)
-                guard let dedupe = DedupeKey(rawValue: text) else {
-                    let allowed = DedupeKey.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
-                    throw YespoError(.invalidArgument, "upsert options: \"dedupeOn\" must be one of \(allowed), got \"\(text)\"")
-                }
-                options.dedupeOn = dedupe
-            case "fieldId":
-                let id = try reader.int(key, value)
-                guard id > 0 else { throw YespoError(.invalidArgument, "upsert options: \"fieldId\" must be a positive integer, got \(id)") }
-                options.fieldId = Int(id)
-            case "contactFields": options.contactFields = try reader.strings(key, value)
-            case "customFieldsIDs": options.customFieldsIDs = try reader.ints(key, value)
-            case "groupNames": options.groupNames = try reader.strings(key, value)
-            case "groupNamesExclude": options.groupNamesExclude = try reader.strings(key, value)
-            case "restoreDeleted": options.restoreDeleted = try reader.bool(key, value)
-            case "eventKeyForNewContacts":
-                let eventKey = try reader.string(key, value)
-                if let problem = EventKeyRule.problem(eventKey) {
-                    throw YespoError(.invalidArgument, "upsert options: \"eventKeyForNewContacts\" \(problem)")
-                }
-                options.eventKeyForNewContacts = eventKey
-            case "wait": options.wait = try reader.bool(key, value)
-            case "ackOn":
-                let text = try reader.string(key, value)
-                guard let ack = WriteAcknowledgement(rawValue: text) else {
-                    throw YespoError(.invalidArgument, "upsert options: \"ackOn\" must be \"accepted\" or \"finished\", got \"\(text)\"")
-                }
-                options.ackOn = ack
-            case "validate": options.validate = try reader.bool(key, value)
-            case "dryRun": options.dryRun = try reader.bool(key, value)
-            default:
+            guard let option = UpsertOptionTable.byKey[key] else {
                 throw YespoError(.invalidArgument, "upsert options: unknown key \"\(key)\"")
             }
+            try option.read(&options, value, reader)
         }
-        if options.dedupeOn == .fieldId && options.fieldId == nil {
-            throw YespoError(.invalidArgument, "upsert options: \"dedupeOn\": \"fieldId\" needs \"fieldId\" (the custom field id)")
-        }
-        return options
+        return try options.validated()
     }
 }
 

@@ -11,7 +11,6 @@ from .errors import ValidationError
 
 INT64_MAX = 2**63 - 1
 
-DEDUPE_KEYS = ("email", "sms", "email_or_sms", "id", "fieldId", "externalCustomerId", "push", "webpush")
 
 
 def text(name: str, value: Any, allow_empty: bool = False) -> str:
@@ -74,18 +73,23 @@ def int_list(name: str, value: Any) -> list[int]:
     return items
 
 
+def _allowed(keyword: str) -> tuple[str, ...]:
+    """The values of an enum bulk option, from the library's option table."""
+    from ._options import upsert_options  # late: _options needs the loaded library
+
+    return tuple(upsert_options()[keyword]["values"])
+
+
 def dedupe_key(value: Any) -> str:
     text("dedupe_on", value)
-    if value not in DEDUPE_KEYS:
-        raise ValidationError(f"dedupe_on must be one of {', '.join(DEDUPE_KEYS)}; got {value!r}")
+    keys = _allowed("dedupe_on")
+    if value not in keys:
+        raise ValidationError(f"dedupe_on must be one of {', '.join(keys)}; got {value!r}")
     return str(value)
 
 
-ACK_ON = ("accepted", "finished")
-
-
 def ack_on(value: Any) -> str:
-    if not isinstance(value, str) or value not in ACK_ON:
+    if not isinstance(value, str) or value not in _allowed("ack_on"):
         raise ValidationError(
             "ack_on must be 'accepted' (a later row of a contact may follow once the earlier "
             "one's request got HTTP 200) or 'finished' (once its import finished); "

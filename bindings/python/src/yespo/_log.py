@@ -15,7 +15,7 @@ logger = logging.getLogger("yespo")
 # The library convention: silent unless the application configures logging (no lastResort output).
 logger.addHandler(logging.NullHandler())
 
-LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG = 1, 2, 3, 4
+from ._constants import LOG_DEBUG, LOG_ERROR, LOG_INFO, LOG_WARN  # noqa: E402 - from include/yespo.h
 _TO_LOGGING = {
     LOG_ERROR: logging.ERROR,
     LOG_WARN: logging.WARNING,

@@ -7,6 +7,8 @@ The library is opened with ``CDLL``, so every call releases the GIL while it run
 
 from __future__ import annotations
 
+from ._constants import ABI_VERSION
+
 import ctypes
 import os
 from ctypes import (
@@ -21,7 +23,7 @@ from ctypes import (
 from pathlib import Path
 from typing import Any, Optional
 
-EXPECTED_ABI_VERSION = 1
+EXPECTED_ABI_VERSION = ABI_VERSION  # from include/yespo.h, through _constants
 
 YESPO_OK = 0
 
@@ -85,6 +87,8 @@ def _declare(lib: ctypes.CDLL) -> None:
     fn("yespo_client_set_option_str", c_int, c_void_p, c_int, c_char_p, _ERR_OUT)
     fn("yespo_client_set_log_callback", c_int, c_void_p, LOG_FN, c_int, c_void_p, _ERR_OUT)
     fn("yespo_client_stats", c_int, c_void_p, _BUF_OUT, _ERR_OUT)
+    fn("yespo_option_bounds", c_int, c_int, POINTER(c_int64), POINTER(c_int64), _ERR_OUT)
+    fn("yespo_options_json", c_int, _BUF_OUT, _ERR_OUT)
     fn("yespo_client_free", None, c_void_p)
 
     fn("yespo_upsert_begin", c_int, c_void_p, c_char_p, POINTER(c_void_p), _ERR_OUT)

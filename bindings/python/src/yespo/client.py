@@ -19,30 +19,10 @@ from ._imports import ImportMethods
 from ._job import JobRun
 from ._log import LOG_CALLBACK, core_max_level
 from ._native import lib
+from ._options import client_options
 from ._segments import SegmentMethods
 from ._upserts import UpsertMethods
 from .errors import AuthenticationError, StateError, ValidationError
-
-# Integer and string options of include/yespo.h (yespo_option).
-_OPT_CONCURRENCY = 1
-_OPT_RATE_LIMIT = 2
-_OPT_CONNECT_TIMEOUT_MS = 3
-_OPT_TIMEOUT_MS = 4
-_OPT_STALL_TIMEOUT_MS = 5
-_OPT_MAX_RETRIES = 6
-_OPT_RETRY_BASE_MS = 7
-_OPT_RETRY_MAX_MS = 8
-_OPT_CHUNK_SIZE = 9
-_OPT_CHUNK_BYTES = 10
-_OPT_ALLOW_INSECURE_HTTP = 11
-_OPT_VERIFY_TLS = 12
-_OPT_MAX_QUEUED_CHUNKS = 13
-_OPT_IMPORT_POLL_MS = 14
-_OPT_IMPORT_TIMEOUT_MS = 15
-_OPT_ADAPTIVE_CONCURRENCY = 16
-_OPT_BASE_URL = 100
-_OPT_USER_AGENT = 101
-_OPT_CA_FILE = 102
 
 DEFAULT_BASE_URL = "https://api.yespo.io/api/v1"
 # close() waits this long for running upserts to wind down after cancelling them.
@@ -187,49 +167,29 @@ class Client(UpsertMethods, ContactMethods, ImportMethods, SegmentMethods):
         self._configure(**options)
 
     def _configure(self, **options: Any) -> None:
-        ints = {
-            "concurrency": (_OPT_CONCURRENCY, 1, 256),
-            "rate_limit": (_OPT_RATE_LIMIT, 0, 1_000_000),
-            "max_retries": (_OPT_MAX_RETRIES, 0, 100),
-            "chunk_size": (_OPT_CHUNK_SIZE, 1, 3000),
-            "chunk_bytes": (_OPT_CHUNK_BYTES, 64 * 1024, _args.INT64_MAX),
-            "max_queued_chunks": (_OPT_MAX_QUEUED_CHUNKS, 1, 1_000_000),
-        }
-        seconds = {
-            "timeout": _OPT_TIMEOUT_MS,
-            "connect_timeout": _OPT_CONNECT_TIMEOUT_MS,
-            "stall_timeout": _OPT_STALL_TIMEOUT_MS,
-            "retry_base": _OPT_RETRY_BASE_MS,
-            "retry_max": _OPT_RETRY_MAX_MS,
-            "import_poll_interval": _OPT_IMPORT_POLL_MS,
-            "import_timeout": _OPT_IMPORT_TIMEOUT_MS,
-        }
-        bools = {
-            "adaptive_concurrency": _OPT_ADAPTIVE_CONCURRENCY,
-            "allow_insecure_http": _OPT_ALLOW_INSECURE_HTTP,
-            "verify_tls": _OPT_VERIFY_TLS,
-        }
-        strings = {"base_url": _OPT_BASE_URL, "user_agent": _OPT_USER_AGENT, "ca_file": _OPT_CA_FILE}
+        # Kinds, units and bounds come from the library's option table, never copied here.
+        table = client_options()
         handle = self._handle()
         for name, value in options.items():
             if value is None:
                 continue
-            if name in ints:
-                opt, lo, hi = ints[name]
-                number = _args.integer(name, value, lo, hi)
-            elif name in seconds:
-                opt, number = seconds[name], _args.seconds_to_ms(name, value)
-            elif name in bools:
-                opt, number = bools[name], int(_args.boolean(name, value))
-            elif name in strings:
+            spec = table.get(name)
+            if spec is None:
+                raise ValidationError(f"unknown client option {name!r}")
+            opt, kind = int(spec["id"]), spec["type"]
+            if kind == "string":
                 raw = _args.path(name, value) if name == "ca_file" else _args.text(name, value)
-                call_no_out(lib.yespo_client_set_option_str, handle, strings[name], raw.encode("utf-8"),
+                call_no_out(lib.yespo_client_set_option_str, handle, opt, raw.encode("utf-8"),
                             context=f"setting {name}")
                 if name == "base_url":
                     self._base_url = raw
                 continue
+            if kind == "boolean":
+                number = int(_args.boolean(name, value))
+            elif spec.get("pythonUnit") == "s":
+                number = _args.seconds_to_ms(name, value)
             else:
-                raise ValidationError(f"unknown client option {name!r}")
+                number = _args.integer(name, value, int(spec["min"]), int(spec["max"]))
             call_no_out(lib.yespo_client_set_option, handle, opt, number, context=f"setting {name}")
             if name == "concurrency":
                 self._concurrency = number

@@ -22,21 +22,23 @@ from typing import TYPE_CHECKING, Any, Optional
 if TYPE_CHECKING:
     from .report import UpsertReport
 
-E_INVALID_ARGUMENT = -1
-E_INVALID_INPUT = -2
-E_NOMEM = -3
-E_IO = -4
-E_AUTH = -5
-E_RATE_LIMITED = -6
-E_HTTP = -7
-E_NOT_FOUND = -8
-E_TRANSPORT = -9
-E_TIMEOUT = -10
-E_PROTOCOL = -11
-E_CANCELLED = -12
-E_STATE = -13
-E_BAD_HANDLE = -14
-E_INTERNAL = -15
+from ._constants import (  # noqa: E402 - generated from include/yespo.h; re-exported
+    E_AUTH as E_AUTH,
+    E_BAD_HANDLE as E_BAD_HANDLE,
+    E_CANCELLED as E_CANCELLED,
+    E_HTTP as E_HTTP,
+    E_INTERNAL as E_INTERNAL,
+    E_INVALID_ARGUMENT as E_INVALID_ARGUMENT,
+    E_INVALID_INPUT as E_INVALID_INPUT,
+    E_IO as E_IO,
+    E_NOMEM as E_NOMEM,
+    E_NOT_FOUND as E_NOT_FOUND,
+    E_PROTOCOL as E_PROTOCOL,
+    E_RATE_LIMITED as E_RATE_LIMITED,
+    E_STATE as E_STATE,
+    E_TIMEOUT as E_TIMEOUT,
+    E_TRANSPORT as E_TRANSPORT,
+)
 
 
 class YespoError(Exception):
