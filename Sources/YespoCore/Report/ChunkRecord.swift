@@ -1,7 +1,7 @@
 // One chunk as the report shows it (yespo_report_json "chunks").
 
-struct ChunkRecord: Sendable {
-    enum Status: String, Sendable {
+public struct ChunkRecord: Sendable {
+    public enum Status: String, Sendable {
         /// The server took the request(s); single rows may still be rejected via failedContacts.
         case accepted
         /// The server refused (part of) it: a 400 that was bisected down to the offending rows.
@@ -9,12 +9,12 @@ struct ChunkRecord: Sendable {
         /// Not sent, or no answer: cancelled, stopped by a fatal error, retries ran out.
         case notSent
     }
-    var index: Int
-    var rows: Int
-    var firstRow: Int
-    var lastRow: Int
-    var status: Status
-    var asyncSessionId: String?
-    var attempts: Int
-    var importStatus: String?
+    public internal(set) var index: Int
+    public internal(set) var rows: Int
+    public internal(set) var firstRow: Int
+    public internal(set) var lastRow: Int
+    public internal(set) var status: Status
+    public internal(set) var asyncSessionId: String?
+    public internal(set) var attempts: Int
+    public internal(set) var importStatus: String?
 }

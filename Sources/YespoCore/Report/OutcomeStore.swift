@@ -87,5 +87,7 @@ struct OutcomeStore: Sendable {
 
     var acceptedByCount: Int { acceptedBy.count }
 
+    var contactIdCount: Int { contactIds?.reduce(0) { $1 != Int64.min ? $0 + 1 : $0 } ?? 0 }
+
     func detailBytes(row: Int) -> [UInt8]? { details[row]?.bytes }
 }

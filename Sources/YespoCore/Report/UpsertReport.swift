@@ -51,6 +51,23 @@ public final class UpsertReport: Sendable {
     /// The outcome of one row (1-based), nil outside the rows read.
     public func outcome(row: Int) -> RowOutcome? { store.outcome(row: row) }
 
+    /// The chunks in sending order, as the summary JSON lists them.
+    public var chunkRecords: [ChunkRecord] { chunks }
+
+    /// Accepted rows that carry a contact id (jobs that waited for their imports).
+    public var contactIdCount: Int { store.contactIdCount }
+
+    /// The first `limit` outcomes of the given kinds, in row order (a preview; no NDJSON round trip).
+    public func outcomes(kinds: Set<RowOutcomeKind>, limit: Int) -> [RowOutcome] {
+        let wanted = Set(kinds.map(\.code))
+        var out: [RowOutcome] = []
+        for (i, code) in store.kinds.enumerated() where wanted.contains(code) {
+            guard out.count < limit else { break }
+            if let outcome = store.outcome(row: i + 1) { out.append(outcome) }
+        }
+        return out
+    }
+
     public func summaryJSON() -> String {
         var out = JSONOutput(capacity: 512 + chunks.count * 200)
         out.raw("{"); out.key("rows"); out.int(rows)

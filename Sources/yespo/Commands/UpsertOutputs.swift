@@ -17,7 +17,7 @@ struct UpsertOutputs {
     func emit() throws {
         let c = command
         let summaryJSON = (try? JSON.parse(Secrets.redact(report.summaryJSON()))) ?? .object([])
-        let fatal = fatalMessage() ?? unreachableMessage(summaryJSON)
+        let fatal = fatalMessage() ?? unreachableMessage()
         let code: Int32
         if fatal != nil { code = ExitStatus.fatal }
         else if interrupted || report.cancelled { code = ExitStatus.interrupted }
@@ -37,13 +37,10 @@ struct UpsertOutputs {
         summary.waited = c.wait
         summary.journaled = c.journal != nil
         summary.fatal = fatal
-        summary.take(summaryJSON: summaryJSON)
+        summary.take(report)
 
         var problems: [String] = []
-        if c.wait && !c.dryRun {
-            let accepted = report.rowsNDJSON(kinds: [.accepted])
-            summary.contactIds = Self.countContactIds(accepted)
-        }
+        if c.wait && !c.dryRun { summary.contactIds = report.contactIdCount }
         if let path = c.rejects {
             let rows = Secrets.redact(report.rowsNDJSON(kinds: Self.failedKinds))
             do {
@@ -97,50 +94,27 @@ struct UpsertOutputs {
 
     /// Chunks that failed after every retry while none got an answer: the server is unreachable
     /// (or down), which is fatal rather than a matter of a few bad rows.
-    private func unreachableMessage(_ summary: JSON) -> String? {
+    private func unreachableMessage() -> String? {
         guard !interrupted, !report.cancelled, !command.dryRun, report.notSent > 0 else { return nil }
-        let chunks = summary["chunks"]?.array ?? []
-        let answered = chunks.contains { $0["status"]?.string == "accepted" || $0["status"]?.string == "rejected" }
-        guard !answered, chunks.contains(where: { $0["status"]?.string == "notSent" }) else { return nil }
-        let first = report.rowsNDJSON(kinds: [.notSent]).split(separator: 0x0A).first
-        let reason = first.flatMap { try? JSON.parse(bytes: Array($0)) }?["reason"]?.string
+        let chunks = report.chunkRecords
+        let answered = chunks.contains { $0.status == .accepted || $0.status == .rejected }
+        guard !answered, chunks.contains(where: { $0.status == .notSent }) else { return nil }
+        let reason = report.outcomes(kinds: [.notSent], limit: 1).first?.reason
         return "no request got through to the server" + (reason.map { ": " + Secrets.redact($0) } ?? "")
     }
 
     /// The first few rejected rows, so the user sees the reasons without opening the file.
     private func rejectsPreview(path: String) -> String {
-        let rows = report.rowsNDJSON(kinds: Self.failedKinds)
+        let rows = report.outcomes(kinds: Self.failedKinds, limit: 5)
+        guard !rows.isEmpty else { return "" }
         var out = "First rows not accepted (all of them are in \(path)):\n"
-        var shown = 0
-        for line in rows.split(separator: 0x0A) where shown < 5 {
-            guard let json = try? JSON.parse(bytes: Array(line)) else { continue }
-            let row = json["row"]?.int ?? 0
-            let outcome = json["outcome"]?.string ?? "?"
-            var reason = json["reason"]?.string ?? ""
+        for outcome in rows {
+            var reason = outcome.reason ?? ""
             // The engine's reasons start with "row N: "; the preview has its own row column.
-            let prefix = "row \(row): "
+            let prefix = "row \(outcome.row): "
             if reason.hasPrefix(prefix) { reason.removeFirst(prefix.count) }
-            out += "  row \(Format.leftPad(String(row), 7))  \(Format.rightPad(outcome, 9))  \(Secrets.redact(reason))\n"
-            shown += 1
+            out += "  row \(Format.leftPad(String(outcome.row), 7))  \(Format.rightPad(outcome.kind.rawValue, 9))  \(Secrets.redact(reason))\n"
         }
-        return shown == 0 ? "" : out
-    }
-
-    /// Rows whose outcome carries a contact id, found without parsing every line.
-    static func countContactIds(_ ndjson: [UInt8]) -> Int {
-        let needle = Array("\"contactId\":".utf8)
-        var count = 0
-        var i = 0
-        let end = ndjson.count - needle.count
-        while i < end {
-            if ndjson[i] == needle[0] && ndjson[i..<i + needle.count].elementsEqual(needle) {
-                i += needle.count
-                while i < ndjson.count && ndjson[i] == 0x20 { i += 1 }
-                if i < ndjson.count && ndjson[i] >= 0x30 && ndjson[i] <= 0x39 { count += 1 }
-            } else {
-                i += 1
-            }
-        }
-        return count
+        return out
     }
 }

@@ -65,7 +65,7 @@ struct UpsertRun {
         }
         if progressMode != .off {
             job.setProgressHandler(intervalMs: progressMode == .bar ? 100 : 250) { progress in
-                view.update(json: progress.json())
+                view.update(progress)
             }
         }
 
@@ -89,7 +89,7 @@ struct UpsertRun {
             view.finish(nil)
             throw CLIFailure.from(error, doing: "the upsert failed")
         }
-        view.finish(Self.finalSnapshot(report: report, progress: job.progress().json()))
+        view.finish(Self.finalSnapshot(report: report, progress: job.progress()))
 
         try UpsertOutputs(command: c, report: report, resumedCounts: journal?.resumedCounts ?? [:],
                           interrupted: watcher.interrupted, feedFailure: feedFailure,
@@ -97,19 +97,18 @@ struct UpsertRun {
     }
 
     /// The last progress line shows the report's counts: they are final and add up.
-    static func finalSnapshot(report: UpsertReport, progress: String) -> ProgressSnapshot {
-        var p = (try? JSON.parse(progress)).map(ProgressSnapshot.init(json:)) ?? ProgressSnapshot()
-        let summary = (try? JSON.parse(report.summaryJSON())) ?? .object([])
+    static func finalSnapshot(report: UpsertReport, progress: UpsertProgress) -> ProgressSnapshot {
+        var p = ProgressSnapshot(progress)
         p.rowsRead = report.rows
         p.accepted = report.accepted
         p.rejected = report.rejected
         p.invalid = report.invalid
         p.duplicates = report.duplicates
         p.notSent = report.notSent
-        p.requests = summary.count("requests")
-        p.retries = summary.count("retries")
-        p.throttled = summary.count("throttled")
-        p.elapsedMs = max(p.elapsedMs, summary.count("elapsedMs"))
+        p.requests = report.requests
+        p.retries = report.retries
+        p.throttled = report.throttled
+        p.elapsedMs = max(p.elapsedMs, report.elapsedMs)
         p.done = true
         return p
     }

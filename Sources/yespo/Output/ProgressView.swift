@@ -1,7 +1,8 @@
 // Live progress of an upsert on stderr: a redrawn bar when stderr is a terminal, plain periodic
-// lines when it is a pipe or a file (logs, CI), nothing with --quiet. Fed the engine's progress
-// JSON from the engine thread, so it only formats and writes — never blocks on anything else.
+// lines when it is a pipe or a file (logs, CI), nothing with --quiet. Fed the engine's typed progress
+// on the job's callback thread, so it only formats and writes — never blocks on anything else.
 import Synchronization
+import YespoCore
 
 struct ProgressSnapshot {
     var rowsRead = 0, rowsSent = 0, accepted = 0, rejected = 0, invalid = 0, duplicates = 0, notSent = 0
@@ -11,14 +12,14 @@ struct ProgressSnapshot {
 
     init() {}
 
-    init(json: JSON) {
-        rowsRead = json.count("rowsRead"); rowsSent = json.count("rowsSent")
-        accepted = json.count("accepted"); rejected = json.count("rejected"); invalid = json.count("invalid")
-        duplicates = json.count("duplicates"); notSent = json.count("notSent")
-        requests = json.count("requests"); retries = json.count("retries"); throttled = json.count("throttled")
-        inFlight = json.count("inFlight"); concurrency = json.count("concurrency")
-        bytesSent = json.count("bytesSent"); elapsedMs = json.count("elapsedMs")
-        done = json["done"]?.bool ?? false
+    init(_ p: UpsertProgress) {
+        rowsRead = p.rowsRead; rowsSent = p.rowsSent
+        accepted = p.accepted; rejected = p.rejected; invalid = p.invalid
+        duplicates = p.duplicates; notSent = p.notSent
+        requests = p.requests; retries = p.retries; throttled = p.throttled
+        inFlight = p.inFlight; concurrency = p.concurrency
+        bytesSent = p.bytesSent; elapsedMs = p.elapsedMs
+        done = p.done
     }
 
     var failed: Int { rejected + invalid + duplicates + notSent }
@@ -53,9 +54,9 @@ final class ProgressView: Sendable {
     }
 
     /// The engine's progress callback.
-    func update(json text: String) {
-        guard mode != .off, let json = try? JSON.parse(text) else { return }
-        show(ProgressSnapshot(json: json), force: false)
+    func update(_ progress: UpsertProgress) {
+        guard mode != .off else { return }
+        show(ProgressSnapshot(progress), force: false)
     }
 
     /// The last state, drawn once more so the final numbers stay on screen, and the bar ended.

@@ -1,6 +1,8 @@
 // The table printed when an upsert ends: what happened to every row, what it cost, and where the
 // details went. Counts come from the report, so they always add up to the rows read.
 
+import YespoCore
+
 struct UpsertSummary {
     var rows = 0, accepted = 0, rejected = 0, invalid = 0, duplicates = 0, notSent = 0
     var resumed = 0
@@ -13,17 +15,17 @@ struct UpsertSummary {
 
     var failed: Int { rejected + invalid + duplicates + notSent }
 
-    /// Counters that the summary JSON carries beyond the report's own properties.
-    mutating func take(summaryJSON json: JSON) {
-        requests = json.count("requests")
-        retries = json.count("retries")
-        throttled = json.count("throttled")
-        bytesSent = json.count("bytesSent")
-        elapsedMs = json.count("elapsedMs")
-        dryRun = json["dryRun"]?.bool ?? dryRun
-        heldForOrder = json.count("heldForOrder")
-        acceptedByDuplicate = json.count("acceptedByDuplicatedRequest")
-        unmappedFailures = json.count("unmappedFailureCount")
+    /// The report's counters beyond the row counts, read as values.
+    mutating func take(_ report: UpsertReport) {
+        requests = report.requests
+        retries = report.retries
+        throttled = report.throttled
+        bytesSent = report.bytesSent
+        elapsedMs = report.elapsedMs
+        dryRun = report.dryRun || dryRun
+        heldForOrder = report.heldForOrder
+        acceptedByDuplicate = report.acceptedByDuplicatedRequest
+        unmappedFailures = report.unmappedFailureCount
     }
 
     func table() -> String {
