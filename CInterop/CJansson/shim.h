@@ -5,6 +5,5 @@
 #include <jansson.h>
 
 static inline void yespo_json_decref(json_t *j) { json_decref(j); }
-static inline json_t *yespo_json_incref(json_t *j) { return json_incref(j); }
 static inline int yespo_json_typeof(const json_t *j) { return j ? (int)json_typeof(j) : -1; }
 #endif

@@ -15,7 +15,6 @@ struct JSONOutput {
 
     mutating func raw(_ b: [UInt8]) { bytes.append(contentsOf: b) }
     mutating func raw(_ b: ArraySlice<UInt8>) { bytes.append(contentsOf: b) }
-    mutating func byte(_ b: UInt8) { bytes.append(b) }
 
     mutating func int(_ v: Int) { signedDecimal(Int64(v)) }
     mutating func int(_ v: Int64) { signedDecimal(v) }

@@ -48,18 +48,7 @@ func appendJSONString(_ value: UnsafeRawBufferPointer, into out: inout ByteWrite
 func appendJSONString<C: Collection<UInt8>, S: ByteSink>(_ value: C, into out: inout S) {
     out.append(JSONByte.quote)
     for b in value {
-        switch b {
-        case JSONByte.quote: out.append(JSONByte.backslash); out.append(JSONByte.quote)
-        case JSONByte.backslash: out.append(JSONByte.backslash); out.append(JSONByte.backslash)
-        case 0x0A: out.append(JSONByte.backslash); out.append(0x6E)
-        case 0x0D: out.append(JSONByte.backslash); out.append(0x72)
-        case 0x09: out.append(JSONByte.backslash); out.append(0x74)
-        case 0..<0x20:
-            out.append("\\u00")
-            out.append(hexDigit(b >> 4))
-            out.append(hexDigit(b & 15))
-        default: out.append(b)
-        }
+        if b < 0x20 || b == JSONByte.quote || b == JSONByte.backslash { appendEscaped(b, into: &out) } else { out.append(b) }
     }
     out.append(JSONByte.quote)
 }

@@ -46,13 +46,6 @@ final class JobMonitor: @unchecked Sendable {
     func broadcast() { pthread_cond_broadcast(condition) }
 }
 
-/// Monotonic clock in nanoseconds.
-func monotonicNs() -> UInt64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
-}
-
 /// A joinable OS thread running one closure (no Foundation).
 final class JobThread: @unchecked Sendable {
     private var handle = pthread_t()

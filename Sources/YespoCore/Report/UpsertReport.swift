@@ -59,13 +59,21 @@ public final class UpsertReport: Sendable {
 
     /// The first `limit` outcomes of the given kinds, in row order (a preview; no NDJSON round trip).
     public func outcomes(kinds: Set<RowOutcomeKind>, limit: Int) -> [RowOutcome] {
-        let wanted = Set(kinds.map(\.code))
         var out: [RowOutcome] = []
-        for (i, code) in store.kinds.enumerated() where wanted.contains(code) {
-            guard out.count < limit else { break }
-            if let outcome = store.outcome(row: i + 1) { out.append(outcome) }
+        forEachOutcome(kinds: kinds) { outcome in
+            out.append(outcome)
+            return out.count < limit
         }
         return out
+    }
+
+    /// Calls `body` with each outcome of the given kinds in row order, while it returns true.
+    private func forEachOutcome(kinds: Set<RowOutcomeKind>, _ body: (RowOutcome) -> Bool) {
+        let wanted = Set(kinds.map(\.code))
+        for (i, code) in store.kinds.enumerated() where wanted.contains(code) {
+            guard let outcome = store.outcome(row: i + 1) else { continue }
+            if !body(outcome) { return }
+        }
     }
 
     public func summaryJSON() -> String {
@@ -123,18 +131,17 @@ public final class UpsertReport: Sendable {
 
     /// One NDJSON line per row whose kind is in `kinds`, in row order.
     public func rowsNDJSON(kinds: Set<RowOutcomeKind>) -> [UInt8] {
-        let wanted = Set(kinds.map(\.code))
         var out = JSONOutput(capacity: 4096)
-        for (i, code) in store.kinds.enumerated() where wanted.contains(code) {
-            guard let outcome = store.outcome(row: i + 1) else { continue }
+        forEachOutcome(kinds: kinds) { outcome in
             out.raw("{"); out.key("row"); out.int(outcome.row)
             out.raw(","); out.key("outcome"); out.string(outcome.kind.rawValue)
             out.raw(","); out.key("reason"); out.string(outcome.reason)
             out.raw(","); out.key("asyncSessionId"); out.string(outcome.asyncSessionId)
             out.raw(","); out.key("contactId"); out.int(outcome.contactId)
             out.raw(","); out.key("acceptedBy"); out.string(outcome.acceptedBy?.rawValue)
-            Self.writeRowBytes(store.detailBytes(row: i + 1), into: &out)
+            Self.writeRowBytes(store.detailBytes(row: outcome.row), into: &out)
             out.raw("}\n")
+            return true
         }
         return out.bytes
     }

@@ -82,10 +82,4 @@ public struct TransportStats: Sendable, Equatable {
     public var concurrency: Int = 0
 
     public init() {}
-
-    public func json() -> String {
-        "{\"requests\":\(requests),\"retries\":\(retries),\"throttled\":\(throttled),"
-            + "\"bytesSent\":\(bytesSent),\"bytesReceived\":\(bytesReceived),"
-            + "\"connectionsOpened\":\(connectionsOpened),\"inFlight\":\(inFlight),\"concurrency\":\(concurrency)}"
-    }
 }

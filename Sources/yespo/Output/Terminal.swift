@@ -1,4 +1,5 @@
 // Writing to the standard streams without Foundation, and the number formats every view shares.
+import YespoCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -95,9 +96,5 @@ enum Format {
     }
 }
 
-/// Monotonic seconds, for rates and ETAs.
-func monotonicSeconds() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-}
+/// Monotonic seconds, for rates and ETAs: the library's one clock.
+func monotonicSeconds() -> Double { Double(monotonicNs()) / 1e9 }
