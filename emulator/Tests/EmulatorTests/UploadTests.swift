@@ -4,7 +4,7 @@ import Testing
 /// POST /contacts/upload against a real loopback file server.
 @Suite struct UploadTests {
     static let csv = #"""
-        First name,Last name,Address,Region,City,Postcode,Email,Sms,Language code,Timezone,Contact id,PROFILE.77
+        First name,Last name,Address,Region,City,Postcode,Email,Sms,Language code,Timezone,External customer id,PROFILE.77
         John,Smith,"First str. 1, apt 2",West,London,12345,mail@example.com,380942583691,en,Europe/London,crm-1,gold
         "Ann ""Q""",Lee,,,,,ann@example.com,,,,,
         Bad,Row,,,,,not-an-email,,,,,\#r

@@ -1,6 +1,6 @@
 // The import file of POST /contacts/upload: CSV, comma-separated, UTF-8, a header row naming
 // the columns (First name, Last name, Address, Region, City, Postcode, Email, Sms,
-// Language code, Timezone, Contact id) and custom fields as `KEY_PROFILE.<field id>` or a bare
+// Language code, Timezone, Contact id = Yespo's numeric id, External customer id) and custom fields as `KEY_PROFILE.<field id>` or a bare
 // field id. Each row becomes a contact object and goes through the same validation as the bulk
 // method.
 enum CSVContacts {
@@ -31,6 +31,9 @@ enum CSVContacts {
             for (i, value) in record.enumerated() where i < columns.count && !value.isEmpty {
                 switch columns[i] {
                 case .member(let key): members.append((key, .string(value)))
+                case .numericId:
+                    // not a number: the row cannot name a Yespo contact, so it is invalid
+                    members.append(("id", Int64(value).map { .int($0) } ?? .string(value)))
                 case .address(let key): address.append((key, .string(value)))
                 case .channel(let type): channels.append(.object([("type", .string(type)), ("value", .string(value))]))
                 case .field(let id): fields.append(.object([("id", .int(id)), ("value", .string(value))]))
@@ -50,7 +53,7 @@ enum CSVContacts {
     }
 
     enum Column: Equatable {
-        case member(String), address(String), channel(String), field(Int64), ignored
+        case member(String), numericId, address(String), channel(String), field(Int64), ignored
     }
 
     static func column(_ name: String) -> Column {
@@ -60,7 +63,10 @@ enum CSVContacts {
         case "last name", "lastname": return .member("lastName")
         case "language code", "languagecode": return .member("languageCode")
         case "timezone", "time zone": return .member("timeZone")
-        case "contact id", "externalcustomerid": return .member("externalCustomerId")
+        // "Contact id" is Yespo's own numeric id ("contact id in our system", as the seed guide
+        // and the client's CSV reader say); the CRM's id has its own column.
+        case "contact id", "id": return .numericId
+        case "external customer id", "externalcustomerid": return .member("externalCustomerId")
         case "address": return .address("address")
         case "region": return .address("region")
         case "city", "town": return .address("town")
