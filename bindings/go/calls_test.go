@@ -238,10 +238,6 @@ func TestUploadFromURL(t *testing.T) {
 	session, err := client.UploadFromURL(ctx, yespo.UploadRequest{
 		Link: "http://" + listener.Addr().String() + "/people.csv", DedupeOn: "email", GroupNames: []string{"uploaded"},
 	})
-	var apiErr *yespo.APIError
-	if errors.As(err, &apiErr) && apiErr.Status == 501 {
-		t.Skip("the emulator does not implement POST /contacts/upload yet")
-	}
 	if err != nil || session == "" {
 		t.Fatalf("UploadFromURL: %q %v", session, err)
 	}

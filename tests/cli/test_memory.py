@@ -8,7 +8,9 @@ import pytest
 from conftest import CLI, cli_env, gen
 
 ROWS = 1_000_000
-LIMIT_MIB = 256
+# The README's known-limits figure for the CLI at a million rows is 60-115 MiB; this bound holds it
+# to that (plus a margin for the shared machine), not to a number nobody promised.
+LIMIT_MIB = 128
 
 
 @pytest.mark.slow

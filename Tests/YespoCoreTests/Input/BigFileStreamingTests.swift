@@ -90,10 +90,9 @@ private func appendNumber(_ n: Int, to out: inout [UInt8]) {
         #expect(ready == rows)
         #expect(outOfOrder == 0)
         #expect(lastKey == "ext:c\(rows - 1)")
-        // Process-wide RSS: Swift Testing runs other suites at the same time (a 300,000-row job
-        // among them), so the bound must leave room for them; it failed at +88 MiB against 64
-        // in a clean `make test`. Run alone in release, the reader itself measured
-        // 32.26 → 32.45 MiB for 1,000,000 rows (printed above).
-        #expect(highest - baseline < 160)
+        // No RSS bound here: RSS is process-wide and Swift Testing runs other suites (a
+        // 300,000-row job among them) at the same time, so a bound loose enough to hold would
+        // say nothing about the README's figure. Memory is measured where it is alone: `make
+        // bench` (peak RSS per contender, the README's table) and `make test-cli-slow`.
     }
 }

@@ -152,12 +152,7 @@ def csv_server(tmp_path: Path) -> Iterator[str]:
 
 
 def test_upload_from_url(client: yespo.Client, emulator: Emulator, csv_server: str) -> None:
-    try:
-        sid = client.upload_from_url(csv_server, group_names=["Uploaded"])
-    except yespo.APIError as exc:
-        if exc.status == 501:  # the emulator does not implement POST /contacts/upload yet
-            pytest.skip(f"emulator: {exc.message}")
-        raise
+    sid = client.upload_from_url(csv_server, group_names=["Uploaded"])
     status = client.wait_for_import(sid, timeout=20)
     assert status.finished, status
     stored = [c for c in emulator.contacts() if c.get("source") == "fileImport"]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ctypes
+import functools
+import inspect
 import os
 import threading
 from typing import Any, Iterable, Mapping, Optional, Union
@@ -10,6 +12,7 @@ from typing import Any, Iterable, Mapping, Optional, Union
 import orjson
 
 from . import _args
+from ._options import upsert_options
 from ._base import ClientBase
 from ._ffi import ErrorSlot
 from ._job import JobRun, ProgressCallback
@@ -139,26 +142,31 @@ class UpsertMethods(ClientBase):
 
     @staticmethod
     def _upsert_options(**kw: Any) -> bytes:
-        opts: dict[str, Any] = {"dedupeOn": _args.dedupe_key(kw["dedupe_on"])}
-        if kw["field_id"] is not None:
-            opts["fieldId"] = _args.integer("field_id", kw["field_id"])
-        if kw["contact_fields"] is not None:
-            opts["contactFields"] = _args.string_list("contact_fields", kw["contact_fields"])
-        if kw["custom_field_ids"] is not None:
-            opts["customFieldsIDs"] = _args.int_list("custom_field_ids", kw["custom_field_ids"])
-        if kw["group_names"] is not None:
-            opts["groupNames"] = _args.string_list("group_names", kw["group_names"])
-        if kw["group_names_exclude"] is not None:
-            opts["groupNamesExclude"] = _args.string_list("group_names_exclude", kw["group_names_exclude"])
-        if kw["restore_deleted"] is not None:
-            opts["restoreDeleted"] = _args.boolean("restore_deleted", kw["restore_deleted"])
-        if kw["event_key_for_new_contacts"] is not None:
-            opts["eventKeyForNewContacts"] = _args.text("event_key_for_new_contacts",
-                                                        kw["event_key_for_new_contacts"])
-        opts["wait"] = _args.boolean("wait", kw["wait"])
-        opts["ackOn"] = _args.ack_on(kw["ack_on"])
-        opts["validate"] = _args.boolean("validate", kw["validate"])
-        opts["dryRun"] = _args.boolean("dry_run", kw["dry_run"])
+        """The job's options JSON: each keyword goes under its key of the library's bulk option
+        table, checked by the table's type — so a new bulk option needs only its keyword here."""
+        opts: dict[str, Any] = {}
+        for name, row in upsert_options().items():
+            value = kw.get(name)
+            if value is None and name in _optional_keywords():
+                continue
+            kind = row["type"]
+            if kind == "enum":
+                value = _args.dedupe_key(value) if name == "dedupe_on" else (
+                    _args.ack_on(value) if name == "ack_on" else _args.text(name, value))
+            elif kind == "boolean":
+                value = _args.boolean(name, value)
+            elif kind == "integer":
+                value = _args.integer(name, value)
+            elif kind == "strings":
+                value = _args.string_list(name, value)
+            elif kind == "integers":
+                value = _args.int_list(name, value)
+            else:
+                value = _args.text(name, value)
+            opts[row["key"]] = value
+        unknown = set(kw) - set(upsert_options())
+        if unknown:
+            raise ValidationError(f"unknown upsert option(s): {', '.join(sorted(unknown))}")
         return orjson.dumps(opts)
 
     def _run_job(
@@ -221,3 +229,10 @@ def attach_report(exc: BaseException, report: UpsertReport) -> None:
             setattr(exc, "yespo_report", report)
     except (AttributeError, TypeError):  # exceptions with __slots__ cannot carry it
         pass
+
+
+@functools.lru_cache(maxsize=1)
+def _optional_keywords() -> frozenset[str]:
+    """Keywords whose default is None ("not given"): the others are checked even when None."""
+    params = inspect.signature(UpsertMethods.upsert_contacts).parameters
+    return frozenset(name for name, p in params.items() if p.default is None)
