@@ -12,6 +12,9 @@ export YESPO_LIB ?= $(DIST)/lib/libyespo.so
 export YESPO_CLI ?= $(DIST)/bin/yespo
 
 TEST_TARGETS :=
+# Copies a build output into dist/ by rename, so a binary or library that is running (a test, a
+# chaos run) keeps its old file and is never "text file busy" or half-written.
+publish = cp $(1) $(2).tmp.$$$$ && mv -f $(2).tmp.$$$$ $(2)
 
 .PHONY: deps build lib cli emulator release test demo clean
 # Installs the system packages the build needs, only those missing (root or sudo).
@@ -26,16 +29,16 @@ release: deps
 	$(SWIFT) build $(RELEASE_FLAGS) --product yespo
 	$(SWIFT) build $(RELEASE_FLAGS) --product yespo-cli
 	@mkdir -p $(DIST)/lib $(DIST)/include $(DIST)/bin
-	cp .build/release/libyespo.so $(DIST)/lib/libyespo.so
-	cp include/yespo.h $(DIST)/include/yespo.h
-	cp .build/release/yespo-cli $(DIST)/bin/yespo
+	$(call publish,.build/release/libyespo.so,$(DIST)/lib/libyespo.so)
+	$(call publish,include/yespo.h,$(DIST)/include/yespo.h)
+	$(call publish,.build/release/yespo-cli,$(DIST)/bin/yespo)
 
 lib cli: release
 
 emulator: deps
 	cd emulator && $(SWIFT) build -c release --product yespo-emulator
 	@mkdir -p $(DIST)/bin
-	cp emulator/.build/release/yespo-emulator $(DIST)/bin/yespo-emulator
+	$(call publish,emulator/.build/release/yespo-emulator,$(DIST)/bin/yespo-emulator)
 
 include $(sort $(wildcard mk/*.mk))
 
