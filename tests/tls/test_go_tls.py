@@ -11,7 +11,8 @@ from conftest import KEY, ROOT, stored
 
 
 def go_env(front):
-    lib = pathlib.Path(os.environ.get("YESPO_LIB") or ROOT / "dist" / "lib" / "libyespo.so").resolve()
+    lib = pathlib.Path(os.environ.get("YESPO_GO_LIB") or os.environ.get("YESPO_LIB")
+                       or ROOT / "dist" / "lib" / "libyespo.so").resolve()
     env = {k: v for k, v in os.environ.items() if k not in ("CURL_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR")}
     env.update(GOPROXY="off", GOFLAGS="", CGO_LDFLAGS=f"-L{lib.parent} -Wl,-rpath,{lib.parent}",
                YESPO_TLS_BASE_URL=front.api_url, YESPO_TLS_CA=str(front.ca_file),
