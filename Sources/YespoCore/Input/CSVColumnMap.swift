@@ -106,12 +106,12 @@ struct CSVColumnMap {
                     + "(or \"-\" to ignore the column)")
             } else {
                 // Unknown columns are ignored (and listed as such in the mapping).
-                report.append(CSVColumnReport(column: index + 1, header: name, field: nil,
+                report.append(CSVColumnReport(column: index + 1, header: displayHeader(name), field: nil,
                                               note: CSVHeaderNames.unsupportedNote(name) ?? (name.isEmpty ? "no header" : "not a contact field")))
                 continue
             }
             if target == .ignored {
-                report.append(CSVColumnReport(column: index + 1, header: name, field: nil, note: "ignored by the mapping"))
+                report.append(CSVColumnReport(column: index + 1, header: displayHeader(name), field: nil, note: "ignored by the mapping"))
                 continue
             }
             let same = mapped.filter { $0.target == target }
@@ -119,7 +119,7 @@ struct CSVColumnMap {
                 throw fail("columns \(same[0].index + 1) (\"\(same[0].header)\") and \(index + 1) (\"\(name)\") both fill the same field")
             }
             mapped.append(CSVColumn(index: index, header: name, target: target))
-            report.append(CSVColumnReport(column: index + 1, header: name, field: CSVHeaderNames.fieldName(target),
+            report.append(CSVColumnReport(column: index + 1, header: displayHeader(name), field: CSVHeaderNames.fieldName(target),
                                           note: viaMapping ? "mapped" : nil))
         }
         for (key, e) in extra where !used.contains(key) {
@@ -169,10 +169,8 @@ public struct CSVColumnReport: Sendable, Equatable {
     public let note: String?
 }
 
-/// A header cell for a message: at most 40 characters.
-private func quotedHeader(_ s: String) -> String {
-    s.count > 40 ? String(s.prefix(40)) + "…" : s
-}
+/// A header cell for a message: at most 40 characters, no control characters.
+private func quotedHeader(_ s: String) -> String { displayHeader(s, limit: 40) }
 
 private func trimmed(_ s: String) -> String { trimmedText(s) }
 

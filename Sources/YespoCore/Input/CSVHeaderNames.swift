@@ -20,6 +20,8 @@ enum CSVHeaderNames {
     static func target(_ text: String) -> CSVTarget? {
         let trimmed = trimmedText(text)
         if trimmed == "-" || trimmed.isEmpty { return .ignored }
+        // Punctuation is forgiven, control characters are not: "\0\0Email" is garbage, not Email.
+        if trimmed.unicodeScalars.contains(where: isControl) { return nil }
         let key = normalized(trimmed)
         if let target = aliases[key] { return target }
         // Custom field ids as written: "12345", not "12-345".
@@ -91,6 +93,21 @@ enum CSVHeaderNames {
 /// Whether `name` is something a column may be mapped to (a field, an alias, a custom field id,
 /// or "-"): the CLI checks `--map` values with it.
 public func isMappableCSVField(_ name: String) -> Bool { CSVHeaderNames.target(name) != nil }
+
+func isControl(_ s: Unicode.Scalar) -> Bool { s.value < 0x20 || (s.value >= 0x7F && s.value < 0xA0) }
+
+/// A header as shown in messages, the mapping line and the report: control characters as U+FFFD,
+/// at most `limit` characters.
+func displayHeader(_ s: String, limit: Int = 64) -> String {
+    var out = ""
+    var count = 0
+    for scalar in s.unicodeScalars {
+        if count == limit { return out + "…" }
+        out.unicodeScalars.append(isControl(scalar) ? "\u{FFFD}" : scalar)
+        count += 1
+    }
+    return out
+}
 
 func trimmedText(_ s: String) -> String {
     var sub = Substring(s)

@@ -56,9 +56,18 @@ public final class FileRowReader {
         window = ByteWindow(fd: fd, ownsFD: !isStdin, capacity: bufferSize, name: name)
         // Enough bytes to see a BOM and sniff the format (a short read may return fewer).
         while window.end - window.start < 64, try window.refill() {}
-        encodingName = try FileRowReader.chooseEncoding(window, options.encoding, path: isStdin ? nil : path, name: name)
+        let (encoding, bomlessUTF16) = try FileRowReader.chooseEncoding(window, options.encoding)
+        encodingName = encoding
         format = options.format ?? FileRowReader.guessFormat(path: isStdin ? "" : path, window)
         givenPath = isStdin ? "-" : path
+        if let guess = bomlessUTF16, format == .csv {
+            // Its byte order is a guess: refuse, with the command that converts it.
+            let input = isStdin ? "in.csv" : shellQuoted(path)
+            let output = isStdin ? "out.csv" : shellQuoted(utf8Name(path))
+            throw YespoError(.invalidInput, "\(name): looks like UTF-16 text without a byte order mark; give its encoding "
+                + "(\"encoding\": \"\(guess.rawValue)\"; CLI: --encoding \(guess.rawValue)) or convert it to UTF-8: "
+                + "iconv -f \(guess.iconvName) -t UTF-8 \(input) > \(output)")
+        }
         switch format {
         case .ndjson: splitter = .ndjson(NDJSONSplitter())
         case .json: splitter = .json(JSONArraySplitter(name: name))
@@ -78,9 +87,9 @@ public final class FileRowReader {
                                        columns: csv?.map.resolved ?? [])
     }
 
-    /// Reads a byte order mark, installs the conversion to UTF-8 the file needs, and refuses
-    /// UTF-16 without a mark (its byte order is a guess) with the command that converts it.
-    private static func chooseEncoding(_ window: ByteWindow, _ given: TextEncoding?, path: String?, name: String) throws(YespoError) -> String {
+    /// Reads a byte order mark and installs the conversion to UTF-8 the file needs. Returns the
+    /// encoding's name, and the UTF-16 byte order the head suggests when it has no mark.
+    private static func chooseEncoding(_ window: ByteWindow, _ given: TextEncoding?) throws(YespoError) -> (String, TextEncoding?) {
         let head = UnsafeRawBufferPointer(start: window.base + window.start, count: window.end - window.start)
         if let (marked, length) = byteOrderMark(head) {
             if marked == .utf8 {
@@ -89,21 +98,13 @@ public final class FileRowReader {
                 window.install(TextTranscoder(marked), skipping: length)
                 while window.end - window.start < 64, try window.refill() {}
             }
-            return "\(marked.rawValue) (BOM)"
+            return ("\(marked.rawValue) (BOM)", nil)
         }
         let encoding = given ?? .utf8
-        if encoding == .utf8, let guess = looksLikeBOMlessUTF16(head) {
-            let input = path.map(shellQuoted) ?? "in.csv"
-            let output = path.map { shellQuoted(utf8Name($0)) } ?? "out.csv"
-            throw YespoError(.invalidInput, "\(name): looks like UTF-16 text without a byte order mark; give its encoding "
-                + "(\"encoding\": \"\(guess.rawValue)\"; CLI: --encoding \(guess.rawValue)) or convert it to UTF-8: "
-                + "iconv -f \(guess.iconvName) -t UTF-8 \(input) > \(output)")
-        }
-        if encoding != .utf8 {
-            window.install(TextTranscoder(encoding), skipping: 0)
-            while window.end - window.start < 64, try window.refill() {}
-        }
-        return encoding.rawValue
+        if encoding == .utf8 { return (encoding.rawValue, looksLikeBOMlessUTF16(head)) }
+        window.install(TextTranscoder(encoding), skipping: 0)
+        while window.end - window.start < 64, try window.refill() {}
+        return (encoding.rawValue, nil)
     }
 
     /// How the file is read; complete (with the CSV columns) once the initializer returned.

@@ -75,6 +75,8 @@ func utf16(_ text: String, bigEndian: Bool = false, bom: Bool = true) -> [UInt8]
             #expect(CSVTarget.named(name) != nil, "\(name)")
         }
         #expect(CSVTarget.named("Name") == nil)
+        #expect(CSVTarget.named("\u{0}\u{0}Timezone") == nil)   // punctuation is forgiven, control characters are not
+        #expect(displayHeader("a\u{0}b") == "a\u{FFFD}b")
         #expect(CSVTarget.named("12-345") == nil)
         #expect(CSVTarget.named("12345") == .customField(12345))
     }
