@@ -6,10 +6,12 @@ emulator, never trusted from the client) and efficiency against the scenario's t
     python bench/run.py                 # full run (make bench)
     python bench/run.py --smoke         # seconds; part of make test so the harness never rots
     python bench/run.py --scenarios latency,faults --contenders cli,py-requests
+    python bench/run.py --scenarios tls  # the CPU cost of TLS: each contender plain, then through nginx
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as _dt
 import json
 import math
@@ -26,6 +28,7 @@ from harness.emulator import Emulator  # noqa: E402
 from harness.contenders import CONTENDERS, Contender, RunSpec  # noqa: E402
 from harness.measure import run_measured  # noqa: E402
 from harness.report import write_results  # noqa: E402
+from harness.tls_front import TLSFront  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 API_KEY = "bench-key"
@@ -46,6 +49,9 @@ class Scenario:
     bad_every: int = 997          # a deliberately invalid row every N rows
     repeat_percent: float = 0.0   # share of rows that rewrite an earlier row's contact
     contenders: List[str] = field(default_factory=list)
+    # Run each contender twice, over plain HTTP and then through nginx (HTTPS + HTTP/2), and
+    # report the CPU ratio of the two: what TLS costs the client.
+    tls_pair: bool = False
 
     def best_seconds(self) -> Optional[float]:
         """The scenario's theoretical best wall time from latency, concurrency and budget."""
@@ -90,6 +96,11 @@ def scenarios(smoke: bool) -> List[Scenario]:
         Scenario("repeats", "(f) 1% repeated contacts: 1,000,000 contacts, zero latency",
                  1_000_000 // (100 if smoke else 1), repeat_percent=1.0,
                  contenders=["cli", "py-file", "go-binding", "go-nethttp"]),
+        # TLS: the cpu scenario's shape, each contender over plain HTTP and then over HTTPS + HTTP/2
+        # through nginx (CA from CURL_CA_BUNDLE); the TLS row carries the CPU ratio of the two.
+        Scenario("tls", "(g) TLS cost: 1,000,000 contacts, zero latency, plain HTTP vs HTTPS + HTTP/2 (nginx)",
+                 1_000_000 // (100 if smoke else 1), tls_pair=True,
+                 contenders=["cli", "py-file", "go-binding"]),
     ]
     if smoke:  # smaller chunks so that even small inputs make enough requests for faults to fire
         for p in plans:
@@ -140,14 +151,15 @@ def stale_contacts(s: Scenario, inputs: Dict[str, Path], emu: Emulator) -> Optio
 
 
 def run_one(c: Contender, s: Scenario, inputs: Dict[str, Path], emu: Emulator,
-            work: Path, timeout: float) -> dict:
+            work: Path, timeout: float, front: Optional[TLSFront] = None) -> dict:
     emu.reset()
     emu.configure({"latencyMs": s.latency_ms, "latencyPerContactUs": s.per_contact_us,
                    "rateLimitBulk": s.server_rate, "importDelayMs": 0, "retryAfter": None})
     if s.faults:
         emu.set_faults(s.faults)
-    spec = RunSpec(base_url=emu.api_url, api_key=API_KEY, csv=inputs["csv"], ndjson=inputs["ndjson"],
-                   concurrency=s.concurrency, rate=s.client_rate, chunk=s.chunk, work=work)
+    spec = RunSpec(base_url=front.api_url if front else emu.api_url, api_key=API_KEY, csv=inputs["csv"],
+                   ndjson=inputs["ndjson"], concurrency=s.concurrency, rate=s.client_rate, chunk=s.chunk, work=work,
+                   extra_env={"CURL_CA_BUNDLE": str(front.ca_file)} if front else None)
     argv, env = c.command(spec)
     m = run_measured(argv, env, timeout, work)
     emu.flush_imports()
@@ -158,7 +170,7 @@ def run_one(c: Contender, s: Scenario, inputs: Dict[str, Path], emu: Emulator,
     stale = stale_contacts(s, inputs, emu)
     best = s.best_seconds()
     return {
-        "contender": c.name, "scenario": s.name, "rows": s.rows, "expected": expect,
+        "contender": c.name + (" (TLS)" if front else ""), "scenario": s.name, "tls": front is not None, "rows": s.rows, "expected": expect,
         "exit": m.returncode, "wall_s": round(m.wall_s, 3), "cpu_s": round(m.cpu_s, 3),
         "cpu_per_100k_s": round(m.cpu_s * 100_000 / s.rows, 3), "peak_rss_mib": round(m.peak_rss_kib / 1024, 1),
         "requests": stats.get("bulkRequests", 0), "status_429": stats.get("statuses", {}).get("429", 0),
@@ -186,7 +198,9 @@ def main() -> int:
     wanted_c = set(filter(None, args.contenders.split(",")))
     rows: List[dict] = []
     failures: List[str] = []
-    with Emulator(API_KEY) as emu:
+    with contextlib.ExitStack() as stack:
+        emu = stack.enter_context(Emulator(API_KEY))
+        front: Optional[TLSFront] = None
         for s in scenarios(args.smoke):
             if wanted_s and s.name not in wanted_s:
                 continue
@@ -196,15 +210,27 @@ def main() -> int:
                     continue
                 c = CONTENDERS[name]
                 c.prepare(work)
-                print(f"[bench] {s.name:8} {name:14} ...", end="", flush=True)
-                r = run_one(c, s, inputs, emu, work, args.timeout)
-                rows.append(r)
-                print(f" {r['wall_s']:8.2f}s cpu {r['cpu_s']:7.2f}s rss {r['peak_rss_mib']:7.1f}MiB "
-                      f"stored {r['stored']}/{r['expected']} req {r['requests']} 429s {r['status_429']}")
-                if r["stale"] is not None:
-                    print(f"[bench] {s.name:8} {name:14} stale contacts: {r['stale']}")
-                if c.ours and (r["lost"] or r["stale"] or r["exit"] not in (0, 1)):
-                    failures.append(f"{name} in {s.name}: exit {r['exit']}, lost {r['lost']}, stale {r['stale']}: {r['stderr_tail']}")
+                if s.tls_pair and front is None:
+                    front = stack.enter_context(TLSFront(emu.url))
+                plain: Optional[dict] = None
+                for via in ([None, front] if s.tls_pair else [None]):
+                    label = name + (" (TLS)" if via else "")
+                    print(f"[bench] {s.name:8} {label:14} ...", end="", flush=True)
+                    r = run_one(c, s, inputs, emu, work, args.timeout, front=via)
+                    rows.append(r)
+                    print(f" {r['wall_s']:8.2f}s cpu {r['cpu_s']:7.2f}s rss {r['peak_rss_mib']:7.1f}MiB "
+                          f"stored {r['stored']}/{r['expected']} req {r['requests']} 429s {r['status_429']}")
+                    if via is None:
+                        plain = r
+                    elif plain and plain["cpu_s"] > 0:
+                        r["tls_cpu_ratio"] = round(r["cpu_s"] / plain["cpu_s"], 2)
+                        r["tls_wall_ratio"] = round(r["wall_s"] / plain["wall_s"], 2) if plain["wall_s"] else None
+                        print(f"[bench] {s.name:8} {name:14} TLS CPU ratio {r['tls_cpu_ratio']:.2f}× "
+                              f"(HTTPS + HTTP/2 through nginx vs plain HTTP), wall {r['tls_wall_ratio']}×")
+                    if r["stale"] is not None:
+                        print(f"[bench] {s.name:8} {label:14} stale contacts: {r['stale']}")
+                    if c.ours and (r["lost"] or r["stale"] or r["exit"] not in (0, 1)):
+                        failures.append(f"{label} in {s.name}: exit {r['exit']}, lost {r['lost']}, stale {r['stale']}: {r['stderr_tail']}")
     machine = f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
     write_results(rows, Path(args.results), smoke=args.smoke, machine=machine,
                   date=_dt.date.today().isoformat(), titles={s.name: s.title for s in scenarios(args.smoke)})

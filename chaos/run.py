@@ -13,11 +13,14 @@ state:
     python chaos/run.py --runs 300            # make chaos
     python chaos/run.py --runs 12             # the short version inside make test
     python chaos/run.py --seed 1234 --front go   # replay one failing run
+    python chaos/run.py --runs 4 --tls           # through nginx: HTTPS + HTTP/2, CA from CURL_CA_BUNDLE
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -26,11 +29,26 @@ from typing import List
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from harness.emulator import Emulator  # noqa: E402
+from harness.tls_front import TLSFront  # noqa: E402
 from plan import RunPlan, draw_plan  # noqa: E402
 from fronts import FRONTS  # noqa: E402
 from invariants import check_run  # noqa: E402
 
 API_KEY = "chaos-secret-key-7f3a9c"
+
+
+class ThroughFront:
+    """The emulator as the front ends see it with --tls: its API through nginx, its admin API direct."""
+
+    def __init__(self, emu: Emulator, front: TLSFront) -> None:
+        self._emu, self._front = emu, front
+
+    def __getattr__(self, name: str):
+        return getattr(self._emu, name)
+
+    @property
+    def api_url(self) -> str:
+        return self._front.api_url
 
 
 def main() -> int:
@@ -41,16 +59,26 @@ def main() -> int:
     ap.add_argument("--front", choices=sorted(FRONTS), help="force one front end")
     ap.add_argument("--work", default=str(Path(__file__).resolve().parents[1] / "bench" / "work" / "chaos"))
     ap.add_argument("--summary", help="write the figures as JSON here")
+    ap.add_argument("--tls", action="store_true",
+                    help="reach the emulator through nginx (HTTPS + HTTP/2, a private CA given as CURL_CA_BUNDLE)")
     args = ap.parse_args()
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     seeds: List[int] = [args.seed] if args.seed is not None else list(
         range(args.first_seed, args.first_seed + args.runs))
-    figures = {"runs": 0, "failed": 0, "rowsMoved": 0, "rowsLost": 0, "faultsInjected": 0,
+    figures = {"tls": bool(args.tls), "runs": 0, "failed": 0, "rowsMoved": 0, "rowsLost": 0, "faultsInjected": 0,
                "requests": 0, "crashes": 0, "byFront": {}, "seconds": 0.0}
     failures = []
     started = time.monotonic()
-    with Emulator(API_KEY) as emu:
+    with contextlib.ExitStack() as stack:
+        emu = stack.enter_context(Emulator(API_KEY))
+        if args.tls:
+            front = stack.enter_context(TLSFront(emu.url))
+            # Every front end finds the CA the way curl would: the doors honour CURL_CA_BUNDLE
+            # (which wins over SSL_CERT_FILE, so a bundle set for this machine is overridden).
+            os.environ["CURL_CA_BUNDLE"] = str(front.ca_file)
+            emu = ThroughFront(emu, front)
+            print(f"[chaos] through nginx at {front.api_url} (TLS + HTTP/2)", flush=True)
         for seed in seeds:
             plan: RunPlan = draw_plan(seed, forced_front=args.front)
             front = FRONTS[plan.front]
@@ -74,7 +102,7 @@ def main() -> int:
                 failures.append((seed, plan.front, problems))
                 for p in problems:
                     print(f"        {p}")
-                print(f"        replay: python chaos/run.py --seed {seed} --front {plan.front}")
+                print(f"        replay: python chaos/run.py --seed {seed} --front {plan.front}{' --tls' if args.tls else ''}")
     figures["seconds"] = round(time.monotonic() - started, 1)
     print("[chaos] " + json.dumps(figures))
     if args.summary:

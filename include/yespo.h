@@ -103,7 +103,8 @@ typedef enum yespo_option {
     /* string options (yespo_client_set_option_str) */
     YESPO_OPT_BASE_URL = 100,         /* default "https://api.yespo.io/api/v1" */
     YESPO_OPT_USER_AGENT = 101,       /* default "yespo/<version>" */
-    YESPO_OPT_CA_FILE = 102           /* PEM bundle to verify the server with */
+    YESPO_OPT_CA_FILE = 102           /* PEM bundle to verify the server with; unset: $CURL_CA_BUNDLE,
+                                         else $SSL_CERT_FILE / $SSL_CERT_DIR, else the system store */
 } yespo_option;
 
 /* Creates a client. api_key must be a non-empty NUL-terminated string; it is copied and never
@@ -195,10 +196,14 @@ int yespo_job_feed_json_array(yespo_job *job, const char *data, size_t len, yesp
  *   "columns": {"CSV header": "field"} extra column mapping for CSV (field: firstName, lastName,
  *              email, sms, address, region, town, postcode, languageCode, timeZone,
  *              externalCustomerId, id, or a custom field id as "12345"),
- *   "delimiter": "," (CSV only).
+ *   "delimiter": ";" (CSV only; default: sniffed from the header line among , ; tab |),
+ *   "encoding": "windows-1251"|"windows-1252"|"latin-1"|"utf-16"|"utf-8" (default UTF-8; converted
+ *              while streaming; a UTF-8 or UTF-16 byte order mark always wins).
  * CSV uses Yespo's import column names ("First name", "Last name", "Email", "Sms", "Address",
- * "Region", "City", "Postcode", "Language code", "Timezone", "Contact id", "External customer id")
- * and numeric or "KEY.FIELD" custom-field columns. Each data line is one row. */
+ * "Region", "City", "Postcode", "Language code", "Timezone", "Contact id", "External customer id"),
+ * matched ignoring case and punctuation, common aliases ("E-mail address", "Phone", "Mobile",
+ * "Surname", "ZIP", "Postal code", ...) and numeric or "KEY.FIELD" custom-field columns. Each data
+ * line is one row. The report's JSON lists how each file was read under "files". */
 int yespo_job_feed_file(yespo_job *job, const char *path, const char *options_json, yespo_error **err);
 
 /* Asks the job to stop: nothing more is sent; requests in flight finish or are abandoned; rows

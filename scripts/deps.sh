@@ -2,7 +2,7 @@
 # Installs the Debian packages the build and tests need, only when one is missing.
 set -euo pipefail
 need=()
-for p in libcurl4-openssl-dev libjansson-dev golang-go valgrind pkg-config python3-venv; do
+for p in libcurl4-openssl-dev libjansson-dev golang-go valgrind pkg-config python3-venv nginx openssl; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
 done
 [ ${#need[@]} -eq 0 ] && exit 0

@@ -16,7 +16,7 @@ struct YespoCommand: ParsableCommand {
             """,
         version: "yespo \(yespoVersionString)",
         subcommands: [UpsertCommand.self, StatusCommand.self, ContactCommand.self, SubscribeCommand.self,
-                      SegmentCommand.self, EmulatorCommand.self, VersionCommand.self])
+                      SegmentCommand.self, EmulatorCommand.self, DoctorCommand.self, VersionCommand.self])
 
     static func main() {
         let code: Int32

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTENDERS_DIR = ROOT / "bench" / "contenders"
@@ -24,6 +24,7 @@ class RunSpec:
     rate: int
     chunk: int
     work: Path
+    extra_env: Optional[Dict[str, str]] = None   # e.g. CURL_CA_BUNDLE for the TLS scenario
 
 
 class Contender:
@@ -41,6 +42,7 @@ class Contender:
         env = dict(os.environ)
         env["YESPO_API_KEY"] = s.api_key
         env["PYTHONPATH"] = str(CONTENDERS_DIR)
+        env.update(s.extra_env or {})
         return env
 
     @staticmethod

@@ -47,6 +47,10 @@ def markdown(rows: List[dict], machine: str, date: str, titles: Dict[str, str]) 
         if ratio_rows:
             out += ["", "| ours vs | " + " | ".join(BASELINES) + " |",
                     "|---|" + "---|" * len(BASELINES)] + ratio_rows
+        tls = [r for r in rs if r.get("tls_cpu_ratio") is not None]
+        if tls:
+            out += ["", "CPU cost of TLS (HTTPS + HTTP/2 through nginx, over the same contender on plain HTTP): "
+                    + ", ".join(f"{r['contender'].replace(' (TLS)', '')} {r['tls_cpu_ratio']:.2f}×" for r in tls)]
         out.append("")
     return "\n".join(out)
 

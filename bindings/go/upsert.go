@@ -56,7 +56,10 @@ const (
 type FileOptions struct {
 	Format    string            // "csv", "ndjson" or "json"; default from the extension, else sniffed
 	Columns   map[string]string // extra CSV column mapping: header → field name or custom field id
-	Delimiter string            // CSV only, default ","
+	Delimiter string            // CSV only; default: sniffed from the header line (, ; tab |)
+	// Encoding of a file that is not UTF-8: "windows-1251", "windows-1252", "latin-1", "utf-16"
+	// (converted while streaming; a byte order mark always wins). Default UTF-8.
+	Encoding string
 }
 
 type upsertOptionsJSON struct {
@@ -94,7 +97,8 @@ func (f *FileOptions) json() (string, error) {
 		Format    string            `json:"format,omitempty"`
 		Columns   map[string]string `json:"columns,omitempty"`
 		Delimiter string            `json:"delimiter,omitempty"`
-	}{f.Format, f.Columns, f.Delimiter}
+		Encoding  string            `json:"encoding,omitempty"`
+	}{f.Format, f.Columns, f.Delimiter, f.Encoding}
 	b, err := json.Marshal(v)
 	return string(b), err
 }

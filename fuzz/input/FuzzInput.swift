@@ -50,9 +50,10 @@ private func checkVerdict(_ v: RowVerdict, expectedRow: inout Int, _ p: ContactP
 }
 
 private func fileVerdicts(_ fd: Int32, _ format: InputFormat, bufferSize: Int, batch: Int,
-                          _ p: ContactPreparer) -> [Summary]? {
+                          _ p: ContactPreparer, encoding: TextEncoding? = nil) -> [Summary]? {
     var options = FileOptions()
     options.format = format
+    options.encoding = encoding
     if format == .csv { options.columns = ["Profile.Age": "77", "Mail": "email"] }
     lseek(fd, 0, SEEK_SET)
     guard let reader = try? FileRowReader(path: "/proc/self/fd/\(fd)", options: options, bufferSize: bufferSize) else {
@@ -112,16 +113,23 @@ public func fuzzInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         if n <= 0 { return 0 }
         off += n
     }
-    // Big enough buffers never cut a row, so the streaming readers must agree with the in-memory ones.
+    // Big enough buffers never cut a row, so the streaming readers must agree with the in-memory ones
+    // (unless a UTF-16 byte order mark makes the file reader convert what the buffer readers take as is).
     let big = buf.count + 64
-    if let rows = fileVerdicts(fd, .ndjson, bufferSize: big, batch: 3, p) {
+    let utf16Marked = buf.count >= 2 && ((buf[0] == 0xFF && buf[1] == 0xFE) || (buf[0] == 0xFE && buf[1] == 0xFF))
+    if let rows = fileVerdicts(fd, .ndjson, bufferSize: big, batch: 3, p), !utf16Marked {
         check(rows == ndjson, "NDJSON file and buffer readers disagree")
     }
-    if let rows = fileVerdicts(fd, .json, bufferSize: big, batch: 2, p), arrayOK {
-        check(rows == array, "JSON array file and buffer readers disagree")
-    } else if arrayOK {
-        check(false, "JSON array accepted in memory but not as a file")
+    if !utf16Marked {
+        if let rows = fileVerdicts(fd, .json, bufferSize: big, batch: 2, p), arrayOK {
+            check(rows == array, "JSON array file and buffer readers disagree")
+        } else if arrayOK {
+            check(false, "JSON array accepted in memory but not as a file")
+        }
     }
+    // Conversion while streaming, through buffers small enough to cut code units and rows.
+    let encodings: [TextEncoding] = [.utf16LE, .utf16BE, .windows1251, .windows1252, .latin1]
+    _ = fileVerdicts(fd, .csv, bufferSize: bufferSize, batch: 3, p, encoding: encodings[Int(control) % encodings.count])
     _ = fileVerdicts(fd, .ndjson, bufferSize: bufferSize, batch: 5, p)
     _ = fileVerdicts(fd, .json, bufferSize: bufferSize, batch: 1, p)
     _ = fileVerdicts(fd, .csv, bufferSize: bufferSize, batch: 4, p)

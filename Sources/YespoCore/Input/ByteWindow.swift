@@ -1,5 +1,7 @@
 // A fixed-size read buffer over a file descriptor: the only place file bytes live, so memory stays
 // bounded however large the file is. Unconsumed bytes are moved to the front before each read.
+// With a transcoder installed (a UTF-16 or legacy code page file), each read is converted to
+// UTF-8 on its way in (ByteWindow+Transcoding.swift).
 import Glibc
 
 final class ByteWindow {
@@ -15,6 +17,14 @@ final class ByteWindow {
     private(set) var fileOffsetOfBuffer: Int64 = 0
     private var closed = false
     let name: String
+    /// Converts reads to UTF-8; nil: bytes are used as read.
+    var transcoder: TextTranscoder?
+    /// Bytes read before the transcoder was installed, converted before reading more.
+    var pending: [UInt8] = []
+    var pendingStart = 0
+    /// The descriptor reached its end before the transcoder was installed.
+    var sourceEnded = false
+    var rawBuffer: UnsafeMutablePointer<UInt8>?
 
     init(fd: Int32, ownsFD: Bool, capacity: Int, name: String) {
         self.fd = fd
@@ -27,10 +37,13 @@ final class ByteWindow {
     deinit {
         close()
         storage.deallocate()
+        rawBuffer?.deallocate()
     }
 
     var base: UnsafePointer<UInt8> { UnsafePointer(storage) }
-    var isFull: Bool { start == 0 && end == capacity }
+    var storageBase: UnsafeMutablePointer<UInt8> { storage }
+    /// No room for another read (converted reads need a few bytes more than one).
+    var isFull: Bool { start == 0 && capacity - end < (transcoder == nil ? 1 : ByteWindow.transcodedMinimumRoom) }
 
     /// Moves the unconsumed bytes to the front and reads more. False when nothing new arrived:
     /// the end of the input, or a full buffer (callers keep positions relative to `start`).
@@ -43,6 +56,7 @@ final class ByteWindow {
             start = 0
         }
         guard end < capacity else { return false }
+        if transcoder != nil { return try refillTranscoded() }
         while true {
             let n = Glibc.read(fd, storage + end, capacity - end)
             if n > 0 { end += n; return true }
@@ -51,6 +65,9 @@ final class ByteWindow {
             throw YespoError(.io, "cannot read \(name): \(String(cString: strerror(errno)))")
         }
     }
+
+    func markEnded() { eof = true }
+    func markNotEnded() { eof = false }
 
     /// Drops everything buffered (the bytes of an oversized record being skipped).
     func discardAll() {

@@ -56,8 +56,18 @@ public final class FileRowReader {
         window = ByteWindow(fd: fd, ownsFD: !isStdin, capacity: bufferSize, name: name)
         // Enough bytes to see a BOM and sniff the format (a short read may return fewer).
         while window.end - window.start < 64, try window.refill() {}
-        if hasUTF8BOM(UnsafeRawBufferPointer(start: window.base, count: window.end)) { window.start = 3 }
+        let (encoding, bomlessUTF16) = try FileRowReader.chooseEncoding(window, options.encoding)
+        encodingName = encoding
         format = options.format ?? FileRowReader.guessFormat(path: isStdin ? "" : path, window)
+        givenPath = isStdin ? "-" : path
+        if let guess = bomlessUTF16, format == .csv {
+            // Its byte order is a guess: refuse, with the command that converts it.
+            let input = isStdin ? "in.csv" : shellQuoted(path)
+            let output = isStdin ? "out.csv" : shellQuoted(utf8Name(path))
+            throw YespoError(.invalidInput, "\(name): looks like UTF-16 text without a byte order mark; give its encoding "
+                + "(\"encoding\": \"\(guess.rawValue)\"; CLI: --encoding \(guess.rawValue)) or convert it to UTF-8: "
+                + "iconv -f \(guess.iconvName) -t UTF-8 \(input) > \(output)")
+        }
         switch format {
         case .ndjson: splitter = .ndjson(NDJSONSplitter())
         case .json: splitter = .json(JSONArraySplitter(name: name))
@@ -71,7 +81,36 @@ public final class FileRowReader {
             }
             try readCSVHeader(options)
         }
+        description = InputDescription(file: givenPath, format: format, encoding: encodingName,
+                                       delimiter: format == .csv ? csvDelimiter : nil,
+                                       delimiterSniffed: format == .csv && options.delimiter == nil,
+                                       columns: csv?.map.resolved ?? [])
     }
+
+    /// Reads a byte order mark and installs the conversion to UTF-8 the file needs. Returns the
+    /// encoding's name, and the UTF-16 byte order the head suggests when it has no mark.
+    private static func chooseEncoding(_ window: ByteWindow, _ given: TextEncoding?) throws(YespoError) -> (String, TextEncoding?) {
+        let head = UnsafeRawBufferPointer(start: window.base + window.start, count: window.end - window.start)
+        if let (marked, length) = byteOrderMark(head) {
+            if marked == .utf8 {
+                window.start += length
+            } else {
+                window.install(TextTranscoder(marked), skipping: length)
+                while window.end - window.start < 64, try window.refill() {}
+            }
+            return ("\(marked.rawValue) (BOM)", nil)
+        }
+        let encoding = given ?? .utf8
+        if encoding == .utf8 { return (encoding.rawValue, looksLikeBOMlessUTF16(head)) }
+        window.install(TextTranscoder(encoding), skipping: 0)
+        while window.end - window.start < 64, try window.refill() {}
+        return (encoding.rawValue, nil)
+    }
+
+    /// How the file is read; complete (with the CSV columns) once the initializer returned.
+    public private(set) var description: InputDescription!
+    private let givenPath: String
+    private let encodingName: String
 
     deinit {
         window.close()
@@ -105,21 +144,25 @@ public final class FileRowReader {
             }
             let line = trimmedLine(record)
             if isBlankLine(line) { continue }
-            if let problem = parseCSVRecord(line, delimiter: options.delimiter, into: &cells) {
+            csvDelimiter = options.delimiter ?? sniffDelimiter(line)
+            if let problem = parseCSVRecord(line, delimiter: csvDelimiter, into: &cells) {
                 throw YespoError(.invalidInput, "\(name): the header row is not valid CSV: \(problem)")
             }
             for cell in cells {
                 var bytes: [UInt8] = []
                 appendCSVCellValue(line, cell, into: &bytes)
                 guard bytes.withUnsafeBytes({ isValidUTF8($0) }) else {
-                    throw YespoError(.invalidInput, "\(name): the header row is not valid UTF-8")
+                    throw YespoError(.invalidInput, "\(name): the header row is not valid UTF-8. If the file comes from a "
+                        + "spreadsheet on Windows, give its encoding (\"encoding\": \"windows-1252\" for Western European, "
+                        + "\"windows-1251\" for Cyrillic; CLI: --encoding windows-1252) or convert it to UTF-8: "
+                        + "iconv -f WINDOWS-1252 -t UTF-8 \(givenPath == "-" ? "in.csv" : shellQuoted(givenPath)) > "
+                        + "\(givenPath == "-" ? "out.csv" : shellQuoted(utf8Name(givenPath)))")
                 }
                 header.append(String(decoding: bytes, as: UTF8.self))
             }
             break
         }
-        csv = CSVContactBuilder(map: try CSVColumnMap(header: header, options: options, fileName: name))
-        csvDelimiter = options.delimiter
+        csv = CSVContactBuilder(map: try CSVColumnMap(header: header, options: options, fileName: name, delimiter: csvDelimiter))
     }
 
     private var csvDelimiter: UInt8 = UInt8(ascii: ",")
@@ -229,4 +272,24 @@ public final class FileRowReader {
         closed = true
         window.close()
     }
+}
+
+/// A path as one shell word.
+func shellQuoted(_ path: String) -> String {
+    let safe = path.utf8.allSatisfy { b in
+        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2E || b == 0x2F || b == 0x2D || b == 0x5F
+    }
+    if safe && !path.isEmpty { return path }
+    var out = "'"
+    for ch in path { out += ch == "'" ? "'\\''" : String(ch) }
+    return out + "'"
+}
+
+/// Where the converted copy of `path` could go: "in.csv" → "in.utf8.csv".
+func utf8Name(_ path: String) -> String {
+    let slash = path.lastIndex(of: "/")
+    if let dot = path.lastIndex(of: "."), slash.map({ dot > $0 }) ?? true, dot != path.startIndex {
+        return String(path[..<dot]) + ".utf8" + String(path[dot...])
+    }
+    return path + ".utf8"
 }

@@ -54,7 +54,10 @@ public struct FileOptions: Sendable, Equatable {
     /// region, town, postcode, languageCode, timeZone, externalCustomerId, id, contactKey) or a custom
     /// field id given as digits ("12345").
     public var columns: [String: String] = [:]
-    /// CSV delimiter byte.
-    public var delimiter: UInt8 = UInt8(ascii: ",")
+    /// CSV delimiter byte; nil: sniffed from the header line (',', ';', tab or '|').
+    public var delimiter: UInt8? = nil
+    /// The file's text encoding; nil: UTF-8. A byte order mark (UTF-8 or UTF-16) always wins.
+    /// Anything else is converted to UTF-8 while streaming.
+    public var encoding: TextEncoding? = nil
     public init() {}
 }

@@ -70,6 +70,8 @@ final class JobCore: @unchecked Sendable {
     var inputEnded = false
     /// failedContacts entries the job could not tie to one row (never guessed): chunk and reason.
     var unmappedFailures: [(chunk: Int, reason: String)] = []
+    /// How each fed file was read (format, encoding, delimiter, column mapping), for the report.
+    var inputs: [InputDescription] = []
     var unmappedFailureCount = 0
     /// Rows accepted on a "Duplicated request" answer (an earlier identical request was applied).
     var acceptedByDuplicate = 0

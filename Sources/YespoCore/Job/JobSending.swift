@@ -176,6 +176,12 @@ extension JobCore {
             case .response(let response, _):
                 chunk.setRange(part.lo, part.hi, .notSent,
                                reason: scrub("\(httpFailureText(status: response.status, body: response.body)) (after \(attempts) attempts)"))
+            case .failure(let error, _) where error.isPersistent:
+                // Every request would fail the same way (an untrusted certificate): stop now,
+                // like a refused key, instead of failing every chunk after its retries.
+                toCancel = stopLocked(YespoError(error.code, scrub(error.message), httpStatus: error.httpStatus),
+                                      abandonInFlight: true)
+                chunk.setRange(part.lo, part.hi, .notSent, reason: stopReasonLocked())
             case .failure(let error, _):
                 let reason = error.code == .cancelled ? stopReasonLocked() : scrub("\(error.message) (after \(attempts) attempts)")
                 chunk.setRange(part.lo, part.hi, .notSent, reason: reason)

@@ -48,6 +48,12 @@ extension FileOptions {
                     throw YespoError(.invalidArgument, "file options: \"delimiter\" must be one ASCII character other than a quote or newline")
                 }
                 options.delimiter = byte
+            case "encoding":
+                let text = try reader.string(key, value)
+                guard let encoding = TextEncoding.named(text) else {
+                    throw YespoError(.invalidArgument, "file options: \"encoding\" must be one of \(TextEncoding.acceptedNames), got \"\(text)\"")
+                }
+                options.encoding = encoding
             default:
                 throw YespoError(.invalidArgument, "file options: unknown key \"\(key)\"")
             }

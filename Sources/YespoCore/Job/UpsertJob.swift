@@ -38,11 +38,16 @@ public final class UpsertJob: Sendable {
         }
     }
 
-    /// Streams a CSV / NDJSON / JSON-array file ("-" = stdin) in bounded memory.
-    public func feedFile(path: String, options: FileOptions) throws(YespoError) {
+    /// Streams a CSV / NDJSON / JSON-array file ("-" = stdin) in bounded memory. `onOpen` gets how
+    /// the file is read (encoding, delimiter, column mapping) once its header is read, before any row.
+    public func feedFile(path: String, options: FileOptions,
+                         onOpen: ((InputDescription) -> Void)? = nil) throws(YespoError) {
         let core = self.core
         let reader = try FileRowReader(path: path, options: options)
         defer { reader.close() }
+        let description: InputDescription = reader.description
+        core.monitor.withLock { core.inputs.append(description) }
+        onOpen?(description)
         try core.feed { first in
             var next = first
             while true {

@@ -18,10 +18,14 @@ public final class UpsertReport: Sendable {
     /// listed) and how many there were in all.
     public let unmappedFailures: [(chunk: Int, reason: String)]
     public let unmappedFailureCount: Int
+    /// How each fed file was read: format, encoding, delimiter and the CSV column mapping.
+    public let inputs: [InputDescription]
 
     init(store: OutcomeStore, chunks: [ChunkRecord], fatal: YespoError?, cancelled: Bool, dryRun: Bool,
          requests: Int, retries: Int, throttled: Int, bytesSent: Int, elapsedMs: Int,
-         heldForOrder: Int = 0, unmappedFailures: [(chunk: Int, reason: String)] = [], unmappedFailureCount: Int = 0) {
+         heldForOrder: Int = 0, unmappedFailures: [(chunk: Int, reason: String)] = [], unmappedFailureCount: Int = 0,
+         inputs: [InputDescription] = []) {
+        self.inputs = inputs
         self.heldForOrder = heldForOrder
         self.unmappedFailures = unmappedFailures
         self.unmappedFailureCount = unmappedFailureCount
@@ -125,6 +129,12 @@ public final class UpsertReport: Sendable {
         out.raw(","); out.key("throttled"); out.int(throttled)
         out.raw(","); out.key("bytesSent"); out.int(bytesSent)
         out.raw(","); out.key("elapsedMs"); out.int(elapsedMs)
+        out.raw(","); out.key("files"); out.raw("[")
+        for (i, input) in inputs.enumerated() {
+            if i > 0 { out.raw(",") }
+            input.write(&out)
+        }
+        out.raw("]")
         out.raw("}")
         return out.text
     }

@@ -24,6 +24,11 @@ public struct YespoError: Error, Sendable, CustomStringConvertible, Equatable {
     /// The HTTP status that caused the error, 0 when no HTTP answer was involved.
     public var httpStatus: Int
     public var message: String
+    /// Set by the transport for a failure every later request would repeat (the server's
+    /// certificate is not trusted, the CA file cannot be read): a job stops at once on it.
+    var isPersistent = false
+    /// The libcurl code of a transport failure (0: none), to tell unreachable from TLS trouble.
+    var curlCode: Int32 = 0
 
     public init(_ code: YespoErrorCode, _ message: String, httpStatus: Int = 0) {
         self.code = code

@@ -13,6 +13,9 @@ struct EasyDefaults {
     var stallSeconds: Int
     var verifyTLS: Bool
     var caFile: String?
+    var caPath: String?
+    /// Where caFile / caPath came from (setting, environment, system store), for TLS messages.
+    var trustOrigin: String
     var isHTTPS: Bool
     var maxResponseBytes: Int
 
@@ -24,7 +27,10 @@ struct EasyDefaults {
         timeoutMs = s.timeoutMs
         stallSeconds = max(1, (s.stallTimeoutMs + 999) / 1000)
         verifyTLS = s.verifyTLS
-        caFile = s.caFile
+        let trust = TrustSource.resolve(caFile: s.caFile)
+        caFile = trust.caFile
+        caPath = trust.caPath
+        trustOrigin = trust.described
         isHTTPS = s.baseURL.lowercased().hasPrefix("https://")
         self.maxResponseBytes = maxResponseBytes
     }
@@ -64,6 +70,7 @@ enum EasySetup {
             check(yespo_easy_setopt_long(h, CURLOPT_SSL_VERIFYPEER, d.verifyTLS ? 1 : 0), "verify peer")
             check(yespo_easy_setopt_long(h, CURLOPT_SSL_VERIFYHOST, d.verifyTLS ? 2 : 0), "verify host")
             if let ca = d.caFile { check(yespo_easy_setopt_str(h, CURLOPT_CAINFO, ca), "CA file") }
+            if let dir = d.caPath { check(yespo_easy_setopt_str(h, CURLOPT_CAPATH, dir), "CA directory") }
         }
 
         var list: UnsafeMutablePointer<curl_slist>? = nil

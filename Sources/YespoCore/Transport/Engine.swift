@@ -226,7 +226,7 @@ final class Engine {
             return
         }
         if code != CURLE_OK {
-            let error = CurlFailure.error(code, detail: detail, request: t.logName)
+            let error = CurlFailure.error(code, detail: detail, request: t.logName, trust: defaults.trustOrigin)
             if CurlFailure.isRetryable(code), t.attempts <= settings.maxRetries {
                 retryLater(t, reason: error.message, delayMs: backoff(t), now: now)
             } else {

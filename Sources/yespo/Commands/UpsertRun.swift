@@ -72,10 +72,13 @@ struct UpsertRun {
         var feedFailure: String?
         for file in c.files {
             do {
-                try job.feedFile(path: file, options: fileOptions)
+                // How the file is read (encoding, delimiter, columns), once, before its rows.
+                try job.feedFile(path: file, options: fileOptions) { input in
+                    if !c.quiet { view.note("yespo: reading " + Secrets.redact(input.summary)) }
+                }
             } catch {
                 if error.code != .cancelled {
-                    feedFailure = "cannot read \(file == "-" ? "standard input" : file): \(CLIFailure.describe(error))"
+                    feedFailure = Self.feedFailure(file: file, CLIFailure.describe(error))
                     job.cancel()
                 }
                 break
@@ -94,6 +97,18 @@ struct UpsertRun {
         try UpsertOutputs(command: c, report: report, resumedCounts: journal?.resumedCounts ?? [:],
                           interrupted: watcher.interrupted, feedFailure: feedFailure,
                           journalFailure: journal?.writer.error).emit()
+    }
+
+    /// "cannot read FILE: why", naming the file once (the engine's reader messages start with it).
+    static func feedFailure(file: String, _ message: String) -> String {
+        let shown = file == "-" ? "standard input" : file
+        var why = message
+        for prefix in ["'\(file)': ", "\(shown): "] where why.hasPrefix(prefix) {
+            why.removeFirst(prefix.count)
+            break
+        }
+        if why.hasPrefix("cannot read ") || why.hasPrefix("cannot open ") { return why }
+        return "cannot read \(shown): \(why)"
     }
 
     /// The last progress line shows the report's counts: they are final and add up.

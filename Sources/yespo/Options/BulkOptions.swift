@@ -42,15 +42,17 @@ struct BulkOptions: ParsableArguments {
                                             valueName: "format"))
     var format: String?
 
-    @Option(name: .long, help: ArgumentHelp("CSV delimiter: one character, or \"tab\".", valueName: "char"))
+    @Option(name: .long, help: ArgumentHelp("CSV delimiter: one character, or \"tab\" (default: sniffed from the header line: , ; tab |).",
+                                            valueName: "char"))
     var delimiter: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "The file's text encoding when it is not UTF-8: windows-1251, windows-1252, latin-1, utf-16 "
+        + "(converted while reading; a byte order mark is always honoured).", valueName: "name"))
+    var encoding: String?
 
     static let mappableFields = ["firstName", "lastName", "email", "sms", "address", "region", "town",
                                  "postcode", "languageCode", "timeZone", "externalCustomerId", "id", "contactKey"]
-
-    /// Yespo's own import column names, which name the same fields.
-    static let importColumnNames = ["first name", "last name", "phone", "city", "language code", "timezone",
-                                    "contact id", "external customer id", "contact key", "e-mail"]
 
     func upsertOptions() throws(CLIFailure) -> UpsertOptions {
         var o = UpsertOptions()
@@ -94,9 +96,7 @@ struct BulkOptions: ParsableArguments {
             }
             let column = String(entry[..<eq])
             let field = String(entry[entry.index(after: eq)...])
-            let isCustomField = !field.isEmpty && field.allSatisfy(\.isASCII) && field.allSatisfy(\.isNumber)
-            let known = Self.mappableFields.map { $0.lowercased() } + Self.importColumnNames + ["-"]
-            guard isCustomField || known.contains(trimWhitespace(field).lowercased()) else {
+            guard isMappableCSVField(field) else {
                 throw CLIFailure("--map \(entry): \"\(field)\" is not a field; use one of "
                                  + Self.mappableFields.joined(separator: ", ") + ", a custom field id, or - to ignore the column")
             }
@@ -109,6 +109,12 @@ struct BulkOptions: ParsableArguments {
             }
             f.delimiter = byte
         }
+        if let encoding {
+            guard let parsed = TextEncoding.named(encoding) else {
+                throw CLIFailure("--encoding \(encoding) is not one of: \(TextEncoding.acceptedNames)")
+            }
+            f.encoding = parsed
+        }
         return f
     }
 
@@ -120,6 +126,8 @@ struct BulkOptions: ParsableArguments {
                      "restoreDeleted=\(restoreDeleted.map { $0 ? "true" : "false" } ?? "")",
                      "eventKey=\(eventKey ?? "")", "format=\(format ?? "")", "delimiter=\(delimiter ?? "")"]
         parts.append("map=" + map.sorted().joined(separator: "|"))
+        // Only when given, so that journals written before --encoding existed still resume.
+        if let encoding { parts.append("encoding=\(TextEncoding.named(encoding)?.rawValue ?? encoding)") }
         return parts.joined(separator: ";")
     }
 

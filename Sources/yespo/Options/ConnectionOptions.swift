@@ -23,6 +23,12 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(name: .long, help: "Allow plain http:// to a host that is not this machine.")
     var allowInsecureHTTP = false
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Verify the server with the CA certificates in this PEM file (e.g. a corporate proxy's CA); "
+        + "default: $CURL_CA_BUNDLE, else $SSL_CERT_FILE, else the system's store.", valueName: "file"),
+        completion: .file())
+    var caFile: String?
+
     /// The API key, trimmed. `required: false` serves --dry-run, which sends nothing.
     func apiKey(required: Bool = true) throws(CLIFailure) -> String? {
         var key: String?
@@ -52,6 +58,7 @@ struct ConnectionOptions: ParsableArguments {
         if let t = timeout { s.timeoutMs = Int(t * 1000) }
         if let r = maxRetries { s.maxRetries = r }
         if allowInsecureHTTP { s.allowInsecureHTTP = true }
+        if let caFile { s.caFile = caFile }
         s.userAgent = "yespo-cli/\(yespoVersionString)"
         return s
     }

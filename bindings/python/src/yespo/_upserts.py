@@ -92,6 +92,7 @@ class UpsertMethods(ClientBase):
         format: Optional[str] = None,
         columns: Optional[Mapping[str, str]] = None,
         delimiter: Optional[str] = None,
+        encoding: Optional[str] = None,
         dedupe_on: str = "email",
         field_id: Optional[int] = None,
         contact_fields: Optional[Iterable[str]] = None,
@@ -111,7 +112,11 @@ class UpsertMethods(ClientBase):
         """Upserts a CSV, NDJSON or JSON-array file, streamed by the core in bounded memory.
 
         ``format``: "csv" | "ndjson" | "json" (default: from the extension, else sniffed).
-        ``columns``: extra CSV header → field mapping, e.g. ``{"E-mail": "email", "Score": "12345"}``.
+        ``columns``: extra CSV header → field mapping, e.g. ``{"Tier": "12345"}`` (common headers such
+        as "E-mail address", "Mobile" or "Surname" are recognised without one).
+        ``delimiter``: default sniffed from the header line (``,`` ``;`` tab ``|``).
+        ``encoding``: for files that are not UTF-8: "windows-1251", "windows-1252", "latin-1",
+        "utf-16" (converted while streaming; a byte order mark always wins).
         Other arguments as in :meth:`upsert_contacts`.
         """
         file_path = _args.path("path", path)
@@ -129,6 +134,8 @@ class UpsertMethods(ClientBase):
             if not isinstance(delimiter, str) or len(delimiter) != 1:
                 raise ValidationError("delimiter must be a single character")
             file_options["delimiter"] = delimiter
+        if encoding is not None:
+            file_options["encoding"] = _args.text("encoding", encoding)
         options = self._upsert_options(
             dedupe_on=dedupe_on, field_id=field_id, contact_fields=contact_fields,
             custom_field_ids=custom_field_ids, group_names=group_names,
