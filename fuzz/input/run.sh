@@ -11,7 +11,7 @@ shift || true
 work="$root/.build-fuzz-input"
 mkdir -p "$work/corpus" "$work/artifacts"
 bin="$work/fuzz-input"
-sources=("$root"/Sources/YespoCore/Input/*.swift
+sources=("$root"/Sources/YespoCore/Input/*.swift "$root"/Sources/YespoCore/Model/*.swift
          "$root/Sources/YespoCore/Job/UpsertOptions.swift"
          "$root/Sources/YespoCore/Order/OrderKeys.swift"
          "$root/Sources/YespoCore/JSON/JSONText.swift"
