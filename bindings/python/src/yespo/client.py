@@ -14,6 +14,7 @@ import orjson
 
 from . import _args, _fork
 from ._contacts import ContactMethods
+from .dataframes import DataFrameMethods
 from ._ffi import ErrorSlot, call_no_out, call_out_string
 from ._imports import ImportMethods
 from ._job import JobRun
@@ -51,7 +52,7 @@ _CLOSE_WAIT = 30.0
 PathLike = Union[str, "os.PathLike[str]"]
 
 
-class Client(UpsertMethods, ContactMethods, ImportMethods, SegmentMethods):
+class Client(DataFrameMethods, UpsertMethods, ContactMethods, ImportMethods, SegmentMethods):
     """A client of the Yespo API. Safe to share between threads; use it as a context manager or
     call :meth:`close`.
 
