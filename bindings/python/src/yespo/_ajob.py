@@ -144,10 +144,13 @@ class AsyncJobRun:
             if self._has_room(rows) or time.monotonic() - self._changed_at > _STALL_VALVE:
                 return
             self._wake.clear()
+            # A timer rather than asyncio.wait_for, which on Python < 3.12 can swallow a
+            # cancellation that arrives as the wait ends.
+            timer = self._loop.call_later(1.0, self._wake.set)
             try:
-                await asyncio.wait_for(self._wake.wait(), timeout=1.0)
-            except asyncio.TimeoutError:
-                pass
+                await self._wake.wait()
+            finally:
+                timer.cancel()
         self._check_callback()
 
     def _has_room(self, rows: int) -> bool:
