@@ -240,19 +240,32 @@ def to_polars(frame: Any, kind: str, plan: ColumnPlan) -> PolarsFrame:
     return out
 
 
-def line_expression(plan: ColumnPlan, schema: Mapping[str, Any]) -> Expr:
-    """One String per row: the contact's JSON object (no newline)."""
+def padded_columns(table: PolarsFrame) -> set[str]:
+    """The String columns with a value that starts or ends with whitespace: only those pay for
+    trimming (a new copy of every value)."""
+    pl = require_polars()
+    text = [name for name, dtype in table.schema.items() if dtype == pl.String]
+    if not text or table.height == 0:
+        return set()
+    found = table.select([pl.col(n).str.contains(r"^[ \t\r\n\x0b\x0c]|[ \t\r\n\x0b\x0c]$").any()
+                          for n in text]).row(0)
+    return {n for n, hit in zip(text, found) if hit}
+
+
+def line_expression(plan: ColumnPlan, schema: Mapping[str, Any], padded: Optional[set[str]] = None) -> Expr:
+    """One String per row: the contact's JSON object (no newline). Columns in ``padded`` (default:
+    all) are trimmed."""
     pl = require_polars()
     index = {col: f"c{i}" for i, col in enumerate(plan.columns())}
 
     def text(col: Any) -> Expr:
         name = index[col]
-        return _text(pl, pl.col(name), schema[name], col)
+        return _text(pl, pl.col(name), schema[name], col, padded is None or name in padded)
 
     def literal(e: Expr) -> Expr:
-        # The JSON string literal of a String expression (escaping done by polars' JSON writer).
-        encoded = pl.struct(v=e).struct.json_encode()
-        return encoded.str.slice(5, encoded.str.len_bytes() - 6)
+        # The JSON string literal of a String expression (escaping done by polars' JSON writer):
+        # '{"v":"..."}' without its first five bytes and its last one.
+        return pl.struct(v=e).struct.json_encode().str.head(-1).str.tail(-5)
 
     members: dict[str, Expr] = {f: text(c) for f, c in plan.text.items()}
     if plan.address:
@@ -292,16 +305,18 @@ def line_expression(plan: ColumnPlan, schema: Mapping[str, Any]) -> Expr:
     return pl.concat_str([head, rest, pl.lit("}")])
 
 
-def _text(pl: Any, e: Expr, dtype: Any, col: Any) -> Expr:
+def _text(pl: Any, e: Expr, dtype: Any, col: Any, strip: bool = True) -> Expr:
     """A column as trimmed text; null when blank. Whole floats lose their '.0' (a phone number or
     an id read into a float column, as pandas does with NaN)."""
     if dtype == pl.String:
-        pass
+        if not strip:
+            return pl.when(e != "").then(e)
     elif dtype.is_float():
         whole = e.is_finite() & (e == e.floor()) & (e.abs() < 1e18)
-        e = pl.when(whole).then(e.cast(pl.Int64).cast(pl.String)).when(e.is_finite()).then(e.cast(pl.String))
-    elif dtype.is_numeric() or dtype == pl.Boolean or dtype.is_temporal() or dtype in (pl.Categorical, pl.Enum) \
-            or isinstance(dtype, (pl.Categorical, pl.Enum)):
+        return pl.when(whole).then(e.cast(pl.Int64).cast(pl.String)).when(e.is_finite()).then(e.cast(pl.String))
+    elif dtype.is_numeric() or dtype == pl.Boolean or dtype.is_temporal():
+        return e.cast(pl.String)  # never blank, never padded
+    elif dtype in (pl.Categorical, pl.Enum) or isinstance(dtype, (pl.Categorical, pl.Enum)):
         e = e.cast(pl.String)
     elif dtype == pl.Null:
         return pl.lit(None, dtype=pl.String)
@@ -314,7 +329,7 @@ def _text(pl: Any, e: Expr, dtype: Any, col: Any) -> Expr:
 
 def _id_fragment(pl: Any, col: Any, index: Mapping[Any, str], schema: Mapping[str, Any], literal: Any) -> Expr:
     name = index[col]
-    value = _text(pl, pl.col(name), schema[name], col)
+    value = _text(pl, pl.col(name), schema[name], col)  # always trimmed: rare, and must be digits
     # Digits go as a JSON number; anything else as text, which the core reports invalid with the
     # reason (never silently dropped: an id decides which contact is written).
     number = pl.when(value.str.contains(r"^[0-9]{1,18}$")).then(value).otherwise(literal(value))

@@ -65,7 +65,7 @@ def prepare_frame(frame: Any, columns: Optional[Mapping[Any, Any]]) -> PreparedF
         frame.collect_schema().names())
     plan = _frames.resolve_columns(names, columns)
     table = _frames.to_polars(frame, kind, plan)
-    expr = _frames.line_expression(plan, dict(table.schema))
+    expr = _frames.line_expression(plan, dict(table.schema), _frames.padded_columns(table))
     return PreparedFrame(frame, kind, plan, table, expr)
 
 
