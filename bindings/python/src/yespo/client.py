@@ -12,7 +12,7 @@ from typing import Any, Optional, Union
 
 import orjson
 
-from . import _args, _fork
+from . import _args, _cabundle, _fork
 from ._contacts import ContactMethods
 from .dataframes import DataFrameMethods
 from ._ffi import ErrorSlot, call_no_out, call_out_string
@@ -106,6 +106,8 @@ class Client(DataFrameMethods, UpsertMethods, ContactMethods, ImportMethods, Seg
         self._base_url = DEFAULT_BASE_URL
         self._concurrency: Optional[int] = None
         self._import_timeout_ms = 1_200_000
+        if ca_file is None:  # a wheel's own libcurl may not know this system's bundle (_cabundle)
+            ca_file = _cabundle.default_ca_file()
         try:
             self._configure(
                 base_url=base_url, concurrency=concurrency, rate_limit=rate_limit, timeout=timeout,
