@@ -9,8 +9,10 @@ $(PY):
 	python3 -m venv $(PY_VENV)
 	$(PY) -m pip install -q --upgrade pip
 
+# The optional packages the suite also covers: DataFrames (pandas, polars, pyarrow) and tqdm.
+PY_TEST_DEPS := pytest mypy "orjson>=3.8" pandas polars pyarrow tqdm
 python-venv: $(PY)
-	$(PY) -m pip install -q pytest mypy "orjson>=3.8"
+	$(PY) -m pip install -q $(PY_TEST_DEPS)
 	YESPO_LIB=$(YESPO_LIB) $(PY) -m pip install -q --force-reinstall --no-deps ./bindings/python
 
 # Build the library / emulator only when the paths in use do not exist yet.

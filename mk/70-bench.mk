@@ -7,7 +7,7 @@ TEST_TARGETS += bench-smoke
 
 bench-venv: release
 	@test -x $(BENCH_VENV)/bin/python || python3 -m venv $(BENCH_VENV)
-	@$(BENCH_VENV)/bin/pip install -q --disable-pip-version-check requests aiohttp orjson matplotlib
+	@$(BENCH_VENV)/bin/pip install -q --disable-pip-version-check requests aiohttp orjson matplotlib polars pyarrow
 	@YESPO_LIB=$(YESPO_LIB) $(BENCH_VENV)/bin/pip install -q --disable-pip-version-check --force-reinstall --no-deps ./bindings/python
 
 bench: emulator release bench-venv

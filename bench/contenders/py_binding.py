@@ -6,6 +6,7 @@ import argparse
 import csv
 import json
 import sys
+import time
 
 import yespo
 
@@ -24,13 +25,15 @@ def main() -> int:
     args = ap.parse_args()
     with yespo.Client(api_key=args.api_key, base_url=args.base_url, concurrency=args.concurrency,
                       rate_limit=args.rate, chunk_size=args.chunk_size) as client:
+        cpu = time.process_time()
         if args.mode == "file":
             report = client.upsert_file(args.input)
         else:
             with open(args.input, newline="", encoding="utf-8", errors="replace") as f:
                 report = client.upsert_contacts(row_to_contact(r) for r in csv.DictReader(f))
+        cpu = time.process_time() - cpu
     print(json.dumps({"accepted": report.accepted, "invalid": report.invalid, "rejected": report.rejected,
-                      "notSent": report.not_sent, "rows": report.rows}))
+                      "notSent": report.not_sent, "rows": report.rows, "upsert_cpu_s": round(cpu, 3)}))
     return 0 if report.not_sent == 0 and report.rejected == 0 else 1
 
 

@@ -90,6 +90,7 @@ CONTENDERS: Dict[str, Contender] = {c.name: c for c in [
     Cli(),
     PythonScript("py-file", "py_binding.py", ["--mode", "file"], ours=True),
     PythonScript("py-dictreader", "py_binding.py", ["--mode", "dictreader"], ours=True),
+    PythonScript("py-polars", "py_frame.py", [], ours=True),
     GoProgram("go-binding", "go_binding", ours=True),
     PythonScript("py-requests", "py_requests.py", [], ours=False),
     PythonScript("py-aiohttp", "py_aiohttp.py", [], ours=False),

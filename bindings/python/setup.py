@@ -1,6 +1,6 @@
 """Bundles libyespo.so into the package at build time, so that an installed ``yespo`` needs nothing
-else: from ``YESPO_LIB``, else ``<repo>/dist/lib/libyespo.so``, else by running ``make lib`` at the
-repository root."""
+else: from ``YESPO_LIB``, else (in the sdist) built from ``native/`` with ``swift build``, else
+``<repo>/dist/lib/libyespo.so``, else by running ``make lib`` at the repository root."""
 
 from __future__ import annotations
 
@@ -30,6 +30,9 @@ def find_library() -> Path:
         if not path.is_file():
             raise SystemExit(f"YESPO_LIB={override} does not exist")
         return path
+    native = HERE / "native"
+    if (native / "Package.swift").is_file():  # an sdist: tools/build_sdist.py put the sources here
+        return build_native(native)
     root = repo_root()
     if root is None:
         raise SystemExit("libyespo.so not found: set YESPO_LIB, or build from the yespo repository")
@@ -39,6 +42,20 @@ def find_library() -> Path:
         subprocess.run(["make", "lib"], cwd=root, check=True)
     if not built.is_file():
         raise SystemExit(f"`make lib` did not produce {built}")
+    return built
+
+
+def build_native(native: Path) -> Path:
+    """libyespo.so from the sdist's sources; offline (the package has no remote dependency)."""
+    swift = os.environ.get("SWIFT") or shutil.which("swift")
+    if not swift:
+        raise SystemExit("yespo: building libyespo needs the Swift toolchain (swift on PATH or SWIFT=...) and "
+                         "the libcurl and jansson development packages; or set YESPO_LIB to a built libyespo.so")
+    subprocess.run([swift, "build", "-c", "release", "-Xswiftc", "-static-stdlib", "--product", "yespo",
+                    "--package-path", str(native)], check=True)
+    built = native / ".build" / "release" / "libyespo.so"
+    if not built.is_file():
+        raise SystemExit(f"swift build did not produce {built}")
     return built
 
 

@@ -13,7 +13,9 @@ created (the core runs threads); use the ``spawn`` or ``forkserver`` start metho
 from __future__ import annotations
 
 from ._native import library_path, library_version
+from .aio import AsyncClient
 from .client import Client
+from .dataframes import FrameUpsertReport
 from .errors import (
     APIError,
     AuthenticationError,
@@ -29,6 +31,7 @@ from .errors import (
     YespoError,
     YespoTimeoutError,
 )
+from .progress import TqdmProgress, tqdm_progress
 from .report import ChunkInfo, Progress, RowOutcome, UnmappedFailure, UpsertReport
 from .types import Address, Channel, Contact, Field, ImportStatus, Segment
 
@@ -37,6 +40,7 @@ __version__ = "0.1.0"
 __all__ = [
     "APIError",
     "Address",
+    "AsyncClient",
     "AuthenticationError",
     "CancelledError",
     "Channel",
@@ -45,6 +49,7 @@ __all__ = [
     "Contact",
     "Field",
     "FileAccessError",
+    "FrameUpsertReport",
     "ImportStatus",
     "InternalError",
     "NotFoundError",
@@ -54,6 +59,7 @@ __all__ = [
     "RowOutcome",
     "Segment",
     "StateError",
+    "TqdmProgress",
     "TransportError",
     "UnmappedFailure",
     "UpsertReport",
@@ -62,6 +68,7 @@ __all__ = [
     "YespoTimeoutError",
     "core_version",
     "library_path",
+    "tqdm_progress",
 ]
 
 

@@ -100,6 +100,20 @@ class JobRun:
     def feed_file(self, path: bytes, options: Optional[bytes]) -> None:
         self._put(("file", path, options))
 
+    def feed_ndjson(self, batches: Iterable[tuple[bytes, int]], input_len: int) -> None:
+        """Feeds ready NDJSON buffers (``(data, rows)``: one line per row, e.g. a DataFrame's
+        slices); ``input_len`` rows in all, so that rows never handed over are reported unfed."""
+        self.input_len = input_len
+        iterator = iter(batches)
+        while not self._stopped.is_set() and not self._cancel_wanted():
+            item = next(iterator, None)
+            if item is None:
+                self._input_exhausted = True
+                return
+            data, rows = item
+            self.rows_read += rows
+            self._put(("ndjson", data, None))
+
     def finish(self) -> UpsertReport:
         self._put(_END)
         self._join()
@@ -205,6 +219,8 @@ class JobRun:
             err = ErrorSlot()
             if isinstance(item, bytes):
                 rc = int(lib.yespo_job_feed_json_array(self._job, item, len(item), err.ref))
+            elif item[0] == "ndjson":
+                rc = int(lib.yespo_job_feed_ndjson(self._job, item[1], len(item[1]), err.ref))
             else:
                 _, path, options = item
                 rc = int(lib.yespo_job_feed_file(self._job, path, options, err.ref))

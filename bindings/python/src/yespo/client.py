@@ -12,8 +12,9 @@ from typing import Any, Optional, Union
 
 import orjson
 
-from . import _args, _fork
+from . import _args, _cabundle, _fork
 from ._contacts import ContactMethods
+from .dataframes import DataFrameMethods
 from ._ffi import ErrorSlot, call_no_out, call_out_string
 from ._imports import ImportMethods
 from ._job import JobRun
@@ -31,7 +32,7 @@ _CLOSE_WAIT = 30.0
 PathLike = Union[str, "os.PathLike[str]"]
 
 
-class Client(UpsertMethods, ContactMethods, ImportMethods, SegmentMethods):
+class Client(DataFrameMethods, UpsertMethods, ContactMethods, ImportMethods, SegmentMethods):
     """A client of the Yespo API. Safe to share between threads; use it as a context manager or
     call :meth:`close`.
 
@@ -85,6 +86,8 @@ class Client(UpsertMethods, ContactMethods, ImportMethods, SegmentMethods):
         self._base_url = DEFAULT_BASE_URL
         self._concurrency: Optional[int] = None
         self._import_timeout_ms = 1_200_000
+        if ca_file is None:  # a wheel's own libcurl may not know this system's bundle (_cabundle)
+            ca_file = _cabundle.default_ca_file()
         try:
             self._configure(
                 base_url=base_url, concurrency=concurrency, rate_limit=rate_limit, timeout=timeout,

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Iterator, Optional, Sequence
 
 if TYPE_CHECKING:
+    from .aio import AsyncClient
     from .client import Client
 
 API_KEY = "test-key"
@@ -182,6 +183,14 @@ class Emulator:
         options.setdefault("api_key", self.api_key)
         options.setdefault("base_url", self.url)
         return Client(**options)
+
+    def async_client(self, **options: Any) -> "AsyncClient":
+        """A :class:`yespo.AsyncClient` for this emulator (key ``test-key`` unless given)."""
+        from .aio import AsyncClient  # noqa: F811 - imported late, like client()
+
+        options.setdefault("api_key", self.api_key)
+        options.setdefault("base_url", self.url)
+        return AsyncClient(**options)
 
     # ------------------------------------------------------------------ admin API
 
