@@ -30,7 +30,14 @@ func integerOptionSetter(_ option: Int32, _ value: Int64) throws(YespoError) -> 
     case 16:
         let flag = try boolOption("YESPO_OPT_ADAPTIVE_CONCURRENCY", value)
         return { $0.adaptiveConcurrency = flag }
-    case 100, 101, 102:
+    case 40:   // YESPO_OPT_SHARED_BUDGET_PROCESSES
+        return { $0.sharedBudget.expectedProcesses = v }
+    case 41:   // YESPO_OPT_SHARED_BUDGET_FALLBACK
+        guard let mode = SharedBudgetStartFallback(rawValue: v) else {
+            throw invalidArgument("YESPO_OPT_SHARED_BUDGET_FALLBACK must be 0 (error) or 1 (local), got \(value)")
+        }
+        return { $0.sharedBudget.startFallback = mode }
+    case 100, 101, 102, 120, 121:
         throw invalidArgument("option \(option) takes a string: use yespo_client_set_option_str")
     default:
         throw invalidArgument("unknown option \(option)")
@@ -48,7 +55,13 @@ func stringOptionSetter(_ option: Int32, _ value: String?) throws(YespoError) ->
     case 102:
         // NULL goes back to the system's certificate store.
         return { $0.caFile = value }
-    case 1...16:
+    case 120:   // YESPO_OPT_SHARED_BUDGET: NULL or "" turns it off
+        let url = value?.isEmpty == false ? value : nil
+        return { $0.sharedBudget.url = url }
+    case 121:   // YESPO_OPT_SHARED_BUDGET_NAME: NULL or "" = derived from the API key
+        let name = value?.isEmpty == false ? value : nil
+        return { $0.sharedBudget.name = name }
+    case 1...16, 40, 41:
         throw invalidArgument("option \(option) takes an integer: use yespo_client_set_option")
     default:
         throw invalidArgument("unknown option \(option)")

@@ -18,10 +18,14 @@ public final class UpsertReport: Sendable {
     /// listed) and how many there were in all.
     public let unmappedFailures: [(chunk: Int, reason: String)]
     public let unmappedFailureCount: Int
+    /// The shared budget this job ran under, and whether Redis was lost meanwhile; nil without one.
+    public let sharedBudget: SharedBudgetReport?
 
     init(store: OutcomeStore, chunks: [ChunkRecord], fatal: YespoError?, cancelled: Bool, dryRun: Bool,
          requests: Int, retries: Int, throttled: Int, bytesSent: Int, elapsedMs: Int,
-         heldForOrder: Int = 0, unmappedFailures: [(chunk: Int, reason: String)] = [], unmappedFailureCount: Int = 0) {
+         heldForOrder: Int = 0, unmappedFailures: [(chunk: Int, reason: String)] = [], unmappedFailureCount: Int = 0,
+         sharedBudget: SharedBudgetReport? = nil) {
+        self.sharedBudget = sharedBudget
         self.heldForOrder = heldForOrder
         self.unmappedFailures = unmappedFailures
         self.unmappedFailureCount = unmappedFailureCount
@@ -100,6 +104,8 @@ public final class UpsertReport: Sendable {
         out.raw(","); out.key("throttled"); out.int(throttled)
         out.raw(","); out.key("bytesSent"); out.int(bytesSent)
         out.raw(","); out.key("elapsedMs"); out.int(elapsedMs)
+        out.raw(","); out.key("sharedBudget")
+        if let sharedBudget { sharedBudget.write(into: &out) } else { out.null() }
         out.raw("}")
         return out.text
     }

@@ -12,7 +12,7 @@ from typing import Any, Optional, Union
 
 import orjson
 
-from . import _args, _fork
+from . import _args, _budget, _fork
 from ._contacts import ContactMethods
 from ._ffi import ErrorSlot, call_no_out, call_out_string
 from ._imports import ImportMethods
@@ -40,9 +40,16 @@ _OPT_MAX_QUEUED_CHUNKS = 13
 _OPT_IMPORT_POLL_MS = 14
 _OPT_IMPORT_TIMEOUT_MS = 15
 _OPT_ADAPTIVE_CONCURRENCY = 16
+_OPT_SHARED_BUDGET_PROCESSES = 40
+_OPT_SHARED_BUDGET_FALLBACK = 41
 _OPT_BASE_URL = 100
 _OPT_USER_AGENT = 101
 _OPT_CA_FILE = 102
+_OPT_SHARED_BUDGET = 120
+_OPT_SHARED_BUDGET_NAME = 121
+# Applied in this order, the URL last: setting it connects to Redis (docs/beyond-one-machine.md).
+_SHARED_BUDGET_OPTIONS = ("shared_budget_processes", "shared_budget_fallback", "shared_budget_name",
+                          "shared_budget")
 
 DEFAULT_BASE_URL = "https://api.yespo.io/api/v1"
 # close() waits this long for running upserts to wind down after cancelling them.
@@ -82,6 +89,10 @@ class Client(UpsertMethods, ContactMethods, ImportMethods, SegmentMethods):
         verify_tls: Optional[bool] = None,
         ca_file: Optional[PathLike] = None,
         user_agent: Optional[str] = None,
+        shared_budget: Optional[str] = None,
+        shared_budget_name: Optional[str] = None,
+        shared_budget_processes: Optional[int] = None,
+        shared_budget_fallback: Optional[str] = None,
     ) -> None:
         key = api_key if api_key is not None else os.environ.get("YESPO_API_KEY")
         if key is None or (isinstance(key, str) and not key.strip()):
@@ -114,7 +125,9 @@ class Client(UpsertMethods, ContactMethods, ImportMethods, SegmentMethods):
                 adaptive_concurrency=adaptive_concurrency,
                 import_poll_interval=import_poll_interval, import_timeout=import_timeout,
                 allow_insecure_http=allow_insecure_http, verify_tls=verify_tls, ca_file=ca_file,
-                user_agent=user_agent,
+                user_agent=user_agent, shared_budget_processes=shared_budget_processes,
+                shared_budget_fallback=shared_budget_fallback, shared_budget_name=shared_budget_name,
+                shared_budget=shared_budget,
             )
             self._handle()  # installs the log callback
         except BaseException:
@@ -209,9 +222,18 @@ class Client(UpsertMethods, ContactMethods, ImportMethods, SegmentMethods):
             "allow_insecure_http": _OPT_ALLOW_INSECURE_HTTP,
             "verify_tls": _OPT_VERIFY_TLS,
         }
-        strings = {"base_url": _OPT_BASE_URL, "user_agent": _OPT_USER_AGENT, "ca_file": _OPT_CA_FILE}
+        strings = {"base_url": _OPT_BASE_URL, "user_agent": _OPT_USER_AGENT, "ca_file": _OPT_CA_FILE,
+                   "shared_budget": _OPT_SHARED_BUDGET, "shared_budget_name": _OPT_SHARED_BUDGET_NAME}
+        ints["shared_budget_processes"] = (_OPT_SHARED_BUDGET_PROCESSES, 1, 100_000)
         handle = self._handle()
-        for name, value in options.items():
+        ordered = sorted(options.items(), key=lambda kv: _SHARED_BUDGET_OPTIONS.index(kv[0])
+                         if kv[0] in _SHARED_BUDGET_OPTIONS else -1)
+        for name, value in ordered:
+            if name == "shared_budget_fallback":
+                if value is not None:
+                    call_no_out(lib.yespo_client_set_option, handle, _OPT_SHARED_BUDGET_FALLBACK,
+                                _budget.fallback_code(value), context=f"setting {name}")
+                continue
             if value is None:
                 continue
             if name in ints:
