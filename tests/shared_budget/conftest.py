@@ -157,6 +157,10 @@ class Emulator:
     def stats(self) -> Dict[str, Any]:
         return self.admin("GET", "/stats")
 
+    def contacts(self) -> List[Dict[str, Any]]:
+        with urllib.request.urlopen(self.url + "/_emulator/contacts", timeout=60) as r:
+            return [json.loads(line) for line in r.read().decode().splitlines() if line.strip()]
+
     def stored(self) -> int:
         self.admin("POST", "/imports/flush")
         return int(self.admin("GET", "/summary")["contacts"])

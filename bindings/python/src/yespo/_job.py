@@ -100,6 +100,18 @@ class JobRun:
     def feed_file(self, path: bytes, options: Optional[bytes]) -> None:
         self._put(("file", path, options))
 
+    def feed_ndjson(self, batches: Iterable[tuple[bytes, int]]) -> None:
+        """Feeds NDJSON buffers as they are, each holding whole lines and the given number of
+        rows (yespo.spark: Arrow batches serialised by Spark, no Python object per row)."""
+        for buf, rows in batches:
+            if self._stopped.is_set() or self._cancel_wanted():
+                return
+            if rows <= 0:
+                continue
+            self.rows_read += rows
+            self._put(("ndjson", buf, None))
+        self._input_exhausted = True
+
     def finish(self) -> UpsertReport:
         self._put(_END)
         self._join()
@@ -205,6 +217,8 @@ class JobRun:
             err = ErrorSlot()
             if isinstance(item, bytes):
                 rc = int(lib.yespo_job_feed_json_array(self._job, item, len(item), err.ref))
+            elif item[0] == "ndjson":
+                rc = int(lib.yespo_job_feed_ndjson(self._job, item[1], len(item[1]), err.ref))
             else:
                 _, path, options = item
                 rc = int(lib.yespo_job_feed_file(self._job, path, options, err.ref))
