@@ -47,6 +47,9 @@ def markdown(rows: List[dict], machine: str, date: str, titles: Dict[str, str]) 
         if ratio_rows:
             out += ["", "| ours vs | " + " | ".join(BASELINES) + " |",
                     "|---|" + "---|" * len(BASELINES)] + ratio_rows
+        if scenario == "shared":
+            from harness.shared_budget import ratio_lines
+            out += ratio_lines(rs)
         out.append("")
     return "\n".join(out)
 
