@@ -111,7 +111,10 @@ final class RESPConnection {
     private func write(_ bytes: [UInt8], deadline: Int64) throws(RedisFailure) {
         var sent = 0
         while sent < bytes.count {
-            let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
+            let n = bytes.withUnsafeBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return 0 }
+                return send(fd, base + sent, raw.count - sent, Int32(MSG_NOSIGNAL))
+            }
             if n > 0 { sent += n; continue }
             if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
                 try wait(for: Int16(POLLOUT), deadline: deadline)
