@@ -13,6 +13,7 @@ mkdir -p "$work/corpus" "$work/artifacts"
 bin="$work/fuzz-input"
 sources=("$root"/Sources/YespoCore/Input/*.swift
          "$root/Sources/YespoCore/Job/UpsertOptions.swift"
+         "$root/Sources/YespoCore/Order/OrderKeys.swift"
          "$root/Sources/YespoCore/Support/YespoError.swift"
          "$here/FuzzInput.swift")
 newest="$(ls -t "${sources[@]}" "$0" | head -1)"
