@@ -29,6 +29,7 @@ from harness.contenders import CONTENDERS, Contender, RunSpec  # noqa: E402
 from harness.measure import run_measured  # noqa: E402
 from harness.report import write_results  # noqa: E402
 from harness.tls_front import TLSFront  # noqa: E402
+from harness import shared_budget  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 API_KEY = "bench-key"
@@ -258,9 +259,16 @@ def main() -> int:
                         print(f"[bench] {s.name:8} {label:14} stale contacts: {r['stale']}")
                     if c.ours and (r["lost"] or r["stale"] or r["exit"] not in (0, 1)):
                         failures.append(f"{label} in {s.name}: exit {r['exit']}, lost {r['lost']}, stale {r['stale']}: {r['stderr_tail']}")
+        if not wanted_s or "shared" in wanted_s:   # (g): four processes at once, see harness/shared_budget.py
+            for name in ("cli", "py-file", "go-binding"):
+                CONTENDERS[name].prepare(work)
+            shared_rows = shared_budget.run(emu, work, args.smoke, CONTENDERS, API_KEY, args.timeout)
+            rows += shared_rows
+            failures += shared_budget.failures(shared_rows)
     machine = f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
     write_results(rows, Path(args.results), smoke=args.smoke, machine=machine,
-                  date=_dt.date.today().isoformat(), titles={s.name: s.title for s in scenarios(args.smoke)})
+                  date=_dt.date.today().isoformat(),
+                  titles={**{s.name: s.title for s in scenarios(args.smoke)}, "shared": shared_budget.TITLE})
     for line in frame_target(rows):
         print("[bench]", line)
     for f in failures:

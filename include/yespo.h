@@ -100,6 +100,16 @@ typedef enum yespo_option {
     YESPO_OPT_IMPORT_POLL_MS = 14,    /* /importstatus polling interval when waiting; default 2000 */
     YESPO_OPT_IMPORT_TIMEOUT_MS = 15, /* give up waiting for an import after this; default 1200000 */
     YESPO_OPT_ADAPTIVE_CONCURRENCY = 16, /* 1 = cut concurrency on 429 and grow it back; default 1 */
+    /* shared request budget (docs/beyond-one-machine.md): every process on one budget together
+     * starts at most YESPO_OPT_RATE_LIMIT bulk requests per second, counted in Redis. Set the other
+     * three before YESPO_OPT_SHARED_BUDGET: setting the URL connects, and fails with
+     * YESPO_E_TRANSPORT (message naming the URL without its password) when Redis cannot be reached,
+     * unless the fallback is 1. Redis lost later: the client goes on at rate / processes, says so
+     * in the log and in the report's "sharedBudget", and rejoins when Redis is back. */
+    YESPO_OPT_SHARED_BUDGET_PROCESSES = 40, /* integer: processes expected on the budget, for the fallback rate; default 4 */
+    YESPO_OPT_SHARED_BUDGET_FALLBACK = 41,  /* integer 0..1: Redis unreachable at start: 0 = error, 1 = start on the local fallback; default 0 */
+    YESPO_OPT_SHARED_BUDGET = 120,          /* string: "redis://[[user]:password@]host[:port][/db]"; NULL or "" = none (default) */
+    YESPO_OPT_SHARED_BUDGET_NAME = 121,     /* string: the budget's name (its Redis key); NULL = derived from a hash of the API key */
     /* string options (yespo_client_set_option_str) */
     YESPO_OPT_BASE_URL = 100,         /* default "https://api.yespo.io/api/v1" */
     YESPO_OPT_USER_AGENT = 101,       /* default "yespo/<version>" */
@@ -234,7 +244,11 @@ void yespo_job_free(yespo_job *job);
  *  "cancelled": bool, "dryRun": bool,
  *  "chunks":[{"index":N,"rows":N,"firstRow":N,"lastRow":N,"status":"accepted"|"rejected"|"notSent",
  *             "asyncSessionId":str|null,"attempts":N,"importStatus":str|null}],
- *  "requests":N,"retries":N,"throttled":N,"bytesSent":N,"elapsedMs":N} */
+ *  "requests":N,"retries":N,"throttled":N,"bytesSent":N,"elapsedMs":N,
+ *  "sharedBudget": null (none set) | {"name":str,"redis":"redis://host:port/db","rate":N,"localRate":N,
+ *     "expectedProcesses":N,"mode":"shared"|"local" (at the end),"fallbacks":N (Redis losses during the job),
+ *     "fallbackSince":ISO time|null (the first),"rejoined":ISO time|null (the last return),"fallbackMs":N,
+ *     "reason":str|null,"leases":N,"slotsUsed":N,"slotsExpired":N}} */
 int yespo_report_json(const yespo_report *report, char **out_json, yespo_error **err);
 
 #define YESPO_ROWS_ACCEPTED   1

@@ -17,9 +17,9 @@ chaos-smoke: emulator release bench-venv
 ASAN_SKIP ?= millionRowCSVInBoundedMemory
 # ThreadSanitizer slows the engine ~10x: it runs the suites where threads meet (transport engine,
 # jobs sharing a client, faults, single calls), not the 300 000-row scale test or the
-# single-threaded input readers. sanitizers/tsan.supp: the Mutex false positive only; LeakSanitizer ignores only
+# single-threaded input readers; the shared budget's lease thread against Redis included. sanitizers/tsan.supp: the Mutex false positive only; LeakSanitizer ignores only
 # XCTest's own runner objects (sanitizers/lsan.supp).
-TSAN_SUITES ?= FlowControlTests|TransportEmulatorTests|UpsertJobSharingTests|UpsertJobFaultTests|UpsertJobEmulatorTests|SingleCallTests|JobHandlerCycleTests
+TSAN_SUITES ?= FlowControlTests|TransportEmulatorTests|UpsertJobSharingTests|UpsertJobFaultTests|UpsertJobEmulatorTests|SingleCallTests|JobHandlerCycleTests|SharedBudgetRedisTests
 
 sanitize: emulator
 	LSAN_OPTIONS=suppressions=$(ROOT)/sanitizers/lsan.supp $(SWIFT) test --sanitize=address --scratch-path .build-asan \

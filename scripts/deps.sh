@@ -2,7 +2,8 @@
 # Installs the Debian packages the build and tests need, only when one is missing.
 set -euo pipefail
 need=()
-for p in libcurl4-openssl-dev libjansson-dev golang-go valgrind pkg-config python3-venv nginx openssl; do
+# nginx + openssl: the HTTPS tests; redis-server: the shared-budget tests; openjdk-17-jre-headless: pyspark's local mode.
+for p in libcurl4-openssl-dev libjansson-dev golang-go valgrind pkg-config python3-venv nginx openssl redis-server openjdk-17-jre-headless; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
 done
 [ ${#need[@]} -eq 0 ] && exit 0

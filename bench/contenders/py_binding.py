@@ -22,9 +22,11 @@ def main() -> int:
     ap.add_argument("--concurrency", type=int, default=8)
     ap.add_argument("--rate", type=int, default=0)
     ap.add_argument("--chunk-size", type=int, default=3000)
+    ap.add_argument("--shared-budget")   # the "shared" scenario: one budget for every process
     args = ap.parse_args()
     with yespo.Client(api_key=args.api_key, base_url=args.base_url, concurrency=args.concurrency,
-                      rate_limit=args.rate, chunk_size=args.chunk_size) as client:
+                      rate_limit=args.rate, chunk_size=args.chunk_size,
+                      shared_budget=args.shared_budget) as client:
         cpu = time.process_time()
         if args.mode == "file":
             report = client.upsert_file(args.input)

@@ -57,6 +57,9 @@ def markdown(rows: List[dict], machine: str, date: str, titles: Dict[str, str]) 
                     "at this size importing polars dominates; the target, ≤ 1.5×, is for 1,000,000 rows")
             out += ["", f"A polars DataFrame of these rows (`upsert_dataframe`) took {ratio:.2f}× the CPU "
                         f"of `upsert_file` on the CSV ({note})."]
+        if scenario == "shared":
+            from harness.shared_budget import ratio_lines
+            out += ratio_lines(rs)
         out.append("")
     return "\n".join(out)
 

@@ -80,6 +80,15 @@ func (c *Client) configure(op string, cfg *clientConfig) error {
 			return takeError(op, rc, cerr)
 		}
 	}
+	// Last, after the logger: setting it connects to Redis (and may log a start on the fallback).
+	if cfg.sharedBudgetURL != nil {
+		v := cString(*cfg.sharedBudgetURL)
+		rc := C.yespo_client_set_option_str(c.handle, C.YESPO_OPT_SHARED_BUDGET, v, &cerr)
+		freeC(v)
+		if rc != C.YESPO_OK {
+			return takeError(op, rc, cerr)
+		}
+	}
 	return nil
 }
 

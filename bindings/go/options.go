@@ -31,6 +31,8 @@ type clientConfig struct {
 	strings  []stringOption
 	logFunc  LogFunc
 	logLevel LogLevel
+	// Set last of all (shared_budget.go): setting it connects to Redis.
+	sharedBudgetURL *string
 }
 
 func (c *clientConfig) setInt(o C.yespo_option, v int64) {

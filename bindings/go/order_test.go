@@ -29,9 +29,10 @@ func contactsWithTwin(n, earlier, later int) []yespo.Contact {
 // request is dropped unanswered and retried while the other chunks go through.
 func TestRetriedEarlierChunkDoesNotOverwriteALaterRow(t *testing.T) {
 	emu := startEmulator(t)
-	emu.SetFaults(1, yespotest.Fault{Method: "POST", Path: "/api/v1/contacts", Count: 1, Action: "drop"})
-	// The retry waits 300ms, so the later chunks are surely admitted (row 1500 held back behind
-	// row 5) before the first one is acknowledged.
+	// The first attempt hangs 400ms before its connection is cut (the retry's own backoff is a
+	// full-jitter draw that can be ~0), so the later chunks are surely admitted (row 1500 held
+	// back behind row 5) before the first one is acknowledged.
+	emu.SetFaults(1, yespotest.Fault{Method: "POST", Path: "/api/v1/contacts", Count: 1, Action: "stall", DelayMs: 400})
 	client := newClient(t, emu, yespo.WithChunkSize(1000), yespo.WithConcurrency(4),
 		yespo.WithRetryBackoff(300*time.Millisecond, 300*time.Millisecond))
 	report, err := client.UpsertContacts(context.Background(), contactsWithTwin(6000, 5, 1500), yespo.UpsertOptions{})

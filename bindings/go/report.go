@@ -105,6 +105,9 @@ type Report struct {
 	// row (those rows stay accepted); UnmappedFailures lists at most 100 of them.
 	UnmappedFailureCount int               `json:"unmappedFailureCount"`
 	UnmappedFailures     []UnmappedFailure `json:"unmappedFailures"`
+	// SharedBudget is set when the client has a shared budget (WithSharedBudget): whether Redis
+	// was lost during the job, since when, and whether it rejoined.
+	SharedBudget *SharedBudgetReport `json:"sharedBudget"`
 
 	// Unfed counts input contacts this package had taken from the caller but never handed to the
 	// library because the job stopped first (cancelled, or stopped by a fatal error). They are

@@ -412,12 +412,63 @@ static void single_call_functions(void) {
     yespo_client_free(c);
 }
 
+/* The shared budget's options (issue 16): bad values are YESPO_E_INVALID_ARGUMENT; Redis that
+ * cannot be reached is YESPO_E_TRANSPORT naming the URL without its password, unless the fallback
+ * is 1, and then a job's report says it ran on the local budget. */
+static void shared_budget_options(void) {
+    yespo_client *c = offline_client();
+    yespo_error *err = NULL;
+    yespo_job *job = NULL;
+    yespo_report *report = NULL;
+    char *out = NULL;
+    int rc;
+
+    EXPECT(INV, yespo_client_set_option(c, YESPO_OPT_SHARED_BUDGET_PROCESSES, 0, &err));
+    EXPECT(INV, yespo_client_set_option(c, YESPO_OPT_SHARED_BUDGET_PROCESSES, 100001, &err));
+    EXPECT(INV, yespo_client_set_option(c, YESPO_OPT_SHARED_BUDGET_FALLBACK, 2, &err));
+    EXPECT(INV, yespo_client_set_option(c, YESPO_OPT_SHARED_BUDGET, 1, &err));
+    EXPECT(INV, yespo_client_set_option_str(c, YESPO_OPT_SHARED_BUDGET_PROCESSES, "4", &err));
+    EXPECT(INV, yespo_client_set_option_str(c, YESPO_OPT_SHARED_BUDGET, "http://127.0.0.1:9", &err));
+    EXPECT(INV, yespo_client_set_option_str(c, YESPO_OPT_SHARED_BUDGET, "rediss://:pw-secret@127.0.0.1:9/0", &err));
+    EXPECT(INV, yespo_client_set_option_str(c, YESPO_OPT_SHARED_BUDGET_NAME, "has space", &err));
+    CHECK_OK(yespo_client_set_option_str(c, YESPO_OPT_SHARED_BUDGET_NAME, "abuse", &err), err);
+
+    err = NULL;
+    rc = yespo_client_set_option_str(c, YESPO_OPT_SHARED_BUDGET, "redis://:pw-secret@127.0.0.1:9/0", &err);
+    checks++;
+    CHECK_MSG(rc == YESPO_E_TRANSPORT, "unreachable Redis -> %d: %s", rc, yespo_error_message(err));
+    CHECK_MSG(strstr(yespo_error_message(err), "redis://127.0.0.1:9/0") != NULL, "%s", yespo_error_message(err));
+    CHECK_MSG(strstr(yespo_error_message(err), "pw-secret") == NULL, "%s", yespo_error_message(err));
+    CHECK_MSG(strstr(yespo_error_message(err), "super-secret-key-123") == NULL, "%s", yespo_error_message(err));
+    yespo_error_free(err);
+
+    /* Asked for: start on the local budget; a (dry-run) job's report says so. */
+    CHECK_OK(yespo_client_set_option(c, YESPO_OPT_SHARED_BUDGET_FALLBACK, 1, &err), err);
+    CHECK_OK(yespo_client_set_option_str(c, YESPO_OPT_SHARED_BUDGET, "redis://:pw-secret@127.0.0.1:9/0", &err), err);
+    CHECK_OK(yespo_upsert_begin(c, "{\"dryRun\":true}", &job, &err), err);
+    FEED_LITERAL(yespo_job_feed_ndjson, job, "{\"channels\":[{\"type\":\"email\",\"value\":\"a@b.co\"}]}\n");
+    CHECK_OK(yespo_job_finish(job, &report, &err), err);
+    CHECK_OK(yespo_report_json(report, &out, &err), err);
+    CHECK_MSG(strstr(out, "\"sharedBudget\":{\"name\":\"abuse\"") != NULL, "%s", out);
+    CHECK_MSG(strstr(out, "\"mode\":\"local\"") != NULL, "%s", out);
+    CHECK_MSG(strstr(out, "pw-secret") == NULL, "%s", out);
+    yespo_free(out);
+    yespo_report_free(report);
+    yespo_job_free(job);
+
+    /* NULL and "" turn it off. */
+    CHECK_OK(yespo_client_set_option_str(c, YESPO_OPT_SHARED_BUDGET, NULL, &err), err);
+    CHECK_OK(yespo_client_set_option_str(c, YESPO_OPT_SHARED_BUDGET, "", &err), err);
+    yespo_client_free(c);
+}
+
 int main(int argc, char **argv) {
     verbose = argc > 1 && strcmp(argv[1], "-v") == 0;
     static_functions();
     client_functions();
     job_functions();
     single_call_functions();
+    shared_budget_options();
     printf("abuse: ok (%d checks)\n", checks);
     return 0;
 }

@@ -92,6 +92,29 @@ public enum ClientOptionTable {
                 go: "WithImportPolling", cli: "--import-timeout", "give up waiting for an import after this", \.importTimeoutMs),
         boolean(16, "YESPO_OPT_ADAPTIVE_CONCURRENCY", "adaptiveConcurrency", "1", python: "adaptive_concurrency",
                 go: "WithAdaptiveConcurrency", cli: nil, "1 = cut concurrency on 429 and grow it back", \.adaptiveConcurrency),
+        // The shared request budget (docs/beyond-one-machine.md); the URL is set last: it connects.
+        ClientOption(id: 40, cName: "YESPO_OPT_SHARED_BUDGET_PROCESSES", key: "sharedBudgetProcesses", kind: .integer,
+                     range: 1...100_000, defaultText: "4", python: "shared_budget_processes", pythonUnit: nil,
+                     go: "WithSharedBudgetProcesses", cli: "--shared-budget-processes",
+                     doc: "processes expected on the budget, for the fallback rate while Redis is lost",
+                     set: { s, v in if case .integer(let n) = v { s.sharedBudget.expectedProcesses = Int(n) } },
+                     get: { s in Int64(s.sharedBudget.expectedProcesses) }),
+        ClientOption(id: 41, cName: "YESPO_OPT_SHARED_BUDGET_FALLBACK", key: "sharedBudgetFallback", kind: .integer,
+                     range: 0...1, defaultText: "0", python: "shared_budget_fallback", pythonUnit: nil,
+                     go: "WithSharedBudgetFallback", cli: "--shared-budget-fallback",
+                     doc: "Redis unreachable at start: 0 = error, 1 = start on the local fallback (Python/CLI: error|local)",
+                     set: { s, v in if case .integer(let n) = v { s.sharedBudget.startFallback = SharedBudgetStartFallback(rawValue: Int(n)) ?? .error } },
+                     get: { s in Int64(s.sharedBudget.startFallback.rawValue) }),
+        ClientOption(id: 120, cName: "YESPO_OPT_SHARED_BUDGET", key: "sharedBudget", kind: .string, range: nil,
+                     defaultText: "none", python: "shared_budget", pythonUnit: nil, go: "WithSharedBudget",
+                     cli: "--shared-budget", doc: "redis://[[user]:password@]host[:port][/db]; NULL or \"\" = none",
+                     set: { s, v in if case .string(let t) = v { s.sharedBudget.url = t?.isEmpty == false ? t : nil } },
+                     get: { _ in nil }),
+        ClientOption(id: 121, cName: "YESPO_OPT_SHARED_BUDGET_NAME", key: "sharedBudgetName", kind: .string, range: nil,
+                     defaultText: "derived from a hash of the API key", python: "shared_budget_name", pythonUnit: nil,
+                     go: "WithSharedBudgetName", cli: "--budget-name", doc: "the budget's name (its Redis key)",
+                     set: { s, v in if case .string(let t) = v { s.sharedBudget.name = t?.isEmpty == false ? t : nil } },
+                     get: { _ in nil }),
         ClientOption(id: 100, cName: "YESPO_OPT_BASE_URL", key: "baseURL", kind: .string, range: nil,
                      defaultText: "\"https://api.yespo.io/api/v1\"", python: "base_url", pythonUnit: nil, go: "WithBaseURL",
                      cli: "--base-url", doc: "the API's base URL",
@@ -137,7 +160,7 @@ public enum ClientOptionTable {
         guard option.kind == .string else {
             throw YespoError(.invalidArgument, "option \(id) (\(option.cName)) takes an integer: use yespo_client_set_option")
         }
-        if text == nil && option.id != 102 {
+        if text == nil && option.id == 100 || text == nil && option.id == 101 {
             throw YespoError(.invalidArgument, "\(option.cName) needs a value, got NULL")
         }
         return { option.set(&$0, .string(text)) }

@@ -30,6 +30,8 @@ public struct ClientSettings: Sendable, Equatable {
     public var adaptiveConcurrency: Bool = true
     public var userAgent: String = "yespo/\(yespoVersionString)"
     public var caFile: String? = nil
+    /// A request budget shared with other processes through Redis (SharedBudgetSettings.swift).
+    public var sharedBudget = SharedBudgetSettings()
 
     public init(apiKey: String) {
         self.apiKey = apiKey
@@ -48,6 +50,7 @@ public struct ClientSettings: Sendable, Equatable {
             throw bad("userAgent contains a control character")
         }
         if let ca = caFile, ca.isEmpty || ca.utf8.contains(0) { throw bad("caFile is not a usable path") }
+        try sharedBudget.validate(rate: requestsPerSecond)
         let url = try BaseURL.parse(baseURL)
         if url.scheme == "http" && !url.isLoopback && !allowInsecureHTTP {
             throw bad("baseURL uses plain http:// to a non-loopback host '\(url.host)'; use https:// or set allowInsecureHTTP")

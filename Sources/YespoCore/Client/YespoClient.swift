@@ -34,6 +34,9 @@ public final class YespoClient: Sendable {
         var proposed = settings
         change(&proposed)
         let valid = try proposed.validated()
+        // Redis first: settings that cannot reach their shared budget are not taken at all.
+        if isClosed { throw Self.closedError }
+        try transport.configureSharedBudget(valid)
         let closed = state.withLock { s -> Bool in
             if !s.closed { s.settings = valid }
             return s.closed

@@ -17,6 +17,8 @@ final class JobCore: @unchecked Sendable {
     let template: BodyTemplate
     let startNs: UInt64
     let statsAtStart: TransportStats
+    /// The shared budget as it stood when the job began (nil without one), for the report.
+    let sharedBudgetMark: SharedBudget.Mark?
     let maxQueued: Int
     /// Contacts per request (settings.chunkSize, at most 3000).
     let chunkRows: Int
@@ -87,6 +89,7 @@ final class JobCore: @unchecked Sendable {
         self.template = BodyTemplate(options: options)
         self.startNs = monotonicNs()
         self.statsAtStart = transport.stats()
+        self.sharedBudgetMark = transport.sharedBudgets.link?.mark()
         self.maxQueued = max(1, settings.maxQueuedChunks ?? 2 * max(1, settings.concurrency))
         self.chunkRows = max(1, min(settings.chunkSize, 3000))
         self.builder = ChunkBuilder(template: template, maxRows: chunkRows,

@@ -70,7 +70,8 @@ extension JobCore {
                 requests: requests, retries: retries, throttled: max(0, stats.throttled - statsAtStart.throttled),
                 bytesSent: bytesSent, elapsedMs: Int((monotonicNs() - startNs) / 1_000_000),
                 heldForOrder: gate.heldTotal, unmappedFailures: unmappedFailures, unmappedFailureCount: unmappedFailureCount,
-                inputs: inputs)
+                inputs: inputs,
+                sharedBudget: sharedBudgetMark.map { $0.budget.report(since: $0) })
             // The report owns the outcomes now; the job keeps nothing large, only the final
             // counters, so that progress() read after finish still tells the truth.
             finalProgress = progressLocked(stats)

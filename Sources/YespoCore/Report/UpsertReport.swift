@@ -20,12 +20,15 @@ public final class UpsertReport: Sendable {
     public let unmappedFailureCount: Int
     /// How each fed file was read: format, encoding, delimiter and the CSV column mapping.
     public let inputs: [InputDescription]
+    /// The shared budget this job ran under, and whether Redis was lost meanwhile; nil without one.
+    public let sharedBudget: SharedBudgetReport?
 
     init(store: OutcomeStore, chunks: [ChunkRecord], fatal: YespoError?, cancelled: Bool, dryRun: Bool,
          requests: Int, retries: Int, throttled: Int, bytesSent: Int, elapsedMs: Int,
          heldForOrder: Int = 0, unmappedFailures: [(chunk: Int, reason: String)] = [], unmappedFailureCount: Int = 0,
-         inputs: [InputDescription] = []) {
+         inputs: [InputDescription] = [], sharedBudget: SharedBudgetReport? = nil) {
         self.inputs = inputs
+        self.sharedBudget = sharedBudget
         self.heldForOrder = heldForOrder
         self.unmappedFailures = unmappedFailures
         self.unmappedFailureCount = unmappedFailureCount
@@ -135,6 +138,8 @@ public final class UpsertReport: Sendable {
             input.write(&out)
         }
         out.raw("]")
+        out.raw(","); out.key("sharedBudget")
+        if let sharedBudget { sharedBudget.write(into: &out) } else { out.null() }
         out.raw("}")
         return out.text
     }

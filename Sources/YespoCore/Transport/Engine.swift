@@ -16,6 +16,9 @@ final class Engine {
     private var settings: ClientSettings
     private var defaults: EasyDefaults
     private var budget: RequestBudget
+    /// Bulk starts go through this instead of `budget` when a shared budget is set.
+    private let sharedBudgets: SharedBudgetHolder
+    private var bulkGate: SharedBudgetGate?
     private var adaptive: AdaptiveConcurrency
     private var random: SplitMix64
 
@@ -31,8 +34,10 @@ final class Engine {
     private var inFlightOther = 0
     private var idleHandles: [UnsafeMutableRawPointer] = []
 
-    init(shared: EngineShared, settings: ClientSettings, log: LogSink, seed: UInt64) {
+    init(shared: EngineShared, settings: ClientSettings, log: LogSink, seed: UInt64, sharedBudgets: SharedBudgetHolder) {
         self.shared = shared
+        self.sharedBudgets = sharedBudgets
+        bulkGate = sharedBudgets.link.map { SharedBudgetGate(link: $0, now: monotonicMicros()) }
         self.log = log
         self.settings = settings
         defaults = EasyDefaults(settings, maxResponseBytes: Transport.maxResponseBytes)
@@ -90,6 +95,11 @@ final class Engine {
         settings = s
         defaults = EasyDefaults(s, maxResponseBytes: Transport.maxResponseBytes)
         budget.setRate(s.requestsPerSecond, now: monotonicMicros())
+        let link = sharedBudgets.link
+        if link !== bulkGate?.link {
+            bulkGate?.idle()
+            bulkGate = link.map { SharedBudgetGate(link: $0, now: monotonicMicros()) }
+        }
         adaptive.setLimit(s.concurrency, enabled: s.adaptiveConcurrency)
         applyConnectionLimits()
     }
@@ -120,26 +130,37 @@ final class Engine {
     }
 
     /// Starts what the limits allow; returns microseconds until the budget allows the next start
-    /// when something is waiting for it, else nil.
+    /// when something is waiting for it, else nil. Other requests go first; bulk requests go
+    /// through the shared budget's gate when there is one, else through the same local budget.
     private func startWaiting(now: Int64) -> Int64? {
-        while true {
-            let next: Transfer?
-            if inFlightOther < Self.otherConcurrency, now >= otherPausedUntil,
-               let t = waitingOther.peek(skipping: { $0.state != .waiting }) {
-                next = t
-            } else if inFlightBulk < adaptive.current, now >= bulkPausedUntil,
-                      let t = waitingBulk.peek(skipping: { $0.state != .waiting }) {
-                next = t
-            } else {
-                next = nil
-            }
-            guard let t = next else { return nil }
+        var budgetWait: Int64? = nil
+        while inFlightOther < Self.otherConcurrency, now >= otherPausedUntil,
+              let t = waitingOther.peek(skipping: { $0.state != .waiting }) {
             let wait = budget.delayUntilAllowed(now: now)
-            if wait > 0 { return wait }
-            if t.requestClass == .bulk { _ = waitingBulk.pop() } else { _ = waitingOther.pop() }
+            if wait > 0 { budgetWait = wait; break }
+            _ = waitingOther.pop()
             budget.consume(now: now)
             start(t, now: now)
         }
+        if budgetWait != nil && bulkGate == nil { return budgetWait }   // one budget for both: bulk waits too
+        while inFlightBulk < adaptive.current, now >= bulkPausedUntil,
+              let t = waitingBulk.peek(skipping: { $0.state != .waiting }) {
+            let wait: Int64
+            if var gate = bulkGate {
+                gate.ready = min(waitingBulk.count, adaptive.current - inFlightBulk)
+                wait = gate.delayUntilAllowed(now: now)
+                if wait == 0 { gate.consume(now: now) }
+                bulkGate = gate
+            } else {
+                wait = budget.delayUntilAllowed(now: now)
+                if wait == 0 { budget.consume(now: now) }
+            }
+            if wait > 0 { return min(wait, budgetWait ?? wait) }
+            _ = waitingBulk.pop()
+            start(t, now: now)
+        }
+        bulkGate?.idle()   // nothing more can start now: lease nothing for this process
+        return budgetWait
     }
 
     private func pollTimeoutMs(now: Int64, budgetWait: Int64?) -> Int {

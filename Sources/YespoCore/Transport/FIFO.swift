@@ -10,6 +10,9 @@ struct FIFO<T: AnyObject> {
 
     var isEmpty: Bool { head >= items.count }
 
+    /// Entries not taken yet, including cancelled ones not skipped yet.
+    var count: Int { items.count - head }
+
     /// The first element that `skip` does not reject; rejected ones are dropped on the way.
     mutating func peek(skipping skip: (T) -> Bool) -> T? {
         while head < items.count, skip(items[head]) { head += 1 }

@@ -13,14 +13,23 @@ public final class Transport: Sendable {
     private let log: LogSink
     private let thread: Mutex<pthread_t?>
     private let closeStarted = Atomic<Bool>(false)
+    /// The shared budget in Redis, when one is set (SharedBudget.swift).
+    let sharedBudgets = SharedBudgetHolder()
 
     public init(settings: ClientSettings, log: LogSink) throws(YespoError) {
         let s = try settings.validated()
         try ProcessInit.ensure()
-        guard let multi = curl_multi_init() else { throw YespoError(.noMemory, "could not create a curl multi handle") }
+        let link = s.sharedBudget.isEnabled ? try SharedBudget(settings: s, log: log) : nil
+        guard let multi = curl_multi_init() else {
+            link?.stop()
+            throw YespoError(.noMemory, "could not create a curl multi handle")
+        }
         shared = EngineShared(multi: MultiHandle(pointer: multi))
         self.log = log
-        let engine = Engine(shared: shared, settings: s, log: log, seed: UInt64(truncatingIfNeeded: monotonicMicros()))
+        _ = sharedBudgets.swap(link)
+        link?.setWake { [shared] in shared.wake() }
+        let engine = Engine(shared: shared, settings: s, log: log, seed: UInt64(truncatingIfNeeded: monotonicMicros()),
+                            sharedBudgets: sharedBudgets)
         let box = Unmanaged.passRetained(engine).toOpaque()
         var tid = pthread_t()
         let rc = pthread_create(&tid, nil, { arg in
@@ -32,6 +41,7 @@ public final class Transport: Sendable {
         }, box)
         guard rc == 0 else {
             Unmanaged<Engine>.fromOpaque(box).release()
+            sharedBudgets.swap(nil)?.stop()
             _ = curl_multi_cleanup(multi)
             throw YespoError(.internal, "could not start the engine thread (error \(rc))")
         }
@@ -45,6 +55,18 @@ public final class Transport: Sendable {
             return
         }
         _ = shared.post { $0.settings = s }
+    }
+
+    /// Connects the shared budget these settings ask for (or drops it), before update(settings:)
+    /// hands them to the engine. Unchanged settings keep the current link; unreachable Redis
+    /// throws unless its start fallback is local.
+    public func configureSharedBudget(_ settings: ClientSettings) throws(YespoError) {
+        let s = try settings.validated()
+        let wanted = s.sharedBudget.isEnabled ? try SharedBudget.Config(settings: s) : nil
+        guard wanted != sharedBudgets.link?.config else { return }
+        let link = wanted == nil ? nil : try SharedBudget(settings: s, log: log)
+        link?.setWake { [shared] in shared.wake() }
+        sharedBudgets.swap(link)?.stop()
     }
 
     /// Queues a request; `completion` runs on the engine thread exactly once (on the calling thread
@@ -90,7 +112,11 @@ public final class Transport: Sendable {
             box.closing = true
             _ = curl_multi_wakeup(shared.multi.pointer)
         }
-        guard !onEngine, let tid = thread.withLock({ t -> pthread_t? in let v = t; t = nil; return v }) else { return }
+        guard !onEngine, let tid = thread.withLock({ t -> pthread_t? in let v = t; t = nil; return v }) else {
+            sharedBudgets.swap(nil)?.stop()
+            return
+        }
         pthread_join(tid, nil)
+        sharedBudgets.swap(nil)?.stop()
     }
 }

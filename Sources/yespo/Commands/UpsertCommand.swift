@@ -80,6 +80,9 @@ struct UpsertCommand: ParsableCommand {
     @OptionGroup(title: "Connection")
     var connection: ConnectionOptions
 
+    @OptionGroup(title: "Shared budget (docs/beyond-one-machine.md)")
+    var sharedBudget: SharedBudgetOptions
+
     func validate() throws {
         if files.isEmpty { throw ValidationError("give at least one input file, or - for standard input") }
         if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (-) can be read only once") }
@@ -90,6 +93,9 @@ struct UpsertCommand: ParsableCommand {
         if dryRun && (journal != nil || resume) { throw ValidationError("--dry-run sends nothing, so it keeps no journal") }
         if let c = concurrency, !(1...256).contains(c) { throw ValidationError("--concurrency must be 1 to 256") }
         if let r = rate, r < 0 { throw ValidationError("--rate must be 0 (no limit) or more") }
+        if let n = sharedBudget.sharedBudgetProcesses, !(1...100_000).contains(n) {
+            throw ValidationError("--shared-budget-processes must be 1 to 100000")
+        }
         if let c = chunkSize, !(1...3000).contains(c) { throw ValidationError("--chunk-size must be 1 to 3000") }
         if let p = pollInterval, !(p > 0) { throw ValidationError("--poll-interval must be more than 0") }
         if let t = importTimeout, !(t > 0) { throw ValidationError("--import-timeout must be more than 0") }

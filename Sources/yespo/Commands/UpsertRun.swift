@@ -47,8 +47,15 @@ struct UpsertRun {
         if let v = c.chunkSize { settings.chunkSize = v }
         if let v = c.pollInterval { settings.importPollMs = max(10, Int(v * 1000)) }
         if let v = c.importTimeout { settings.importTimeoutMs = Int(v * 1000) }
+        if !c.dryRun { try c.sharedBudget.apply(to: &settings) }
         let client = try ConnectionOptions.client(settings)
         defer { client.close() }
+        if settings.sharedBudget.isEnabled && !c.quiet {
+            // Losing and rejoining Redis are said once each; every other engine line stays quiet.
+            client.setLogHandler(maxLevel: .warn) { _, message in
+                if message.hasPrefix("shared budget") { view.note("yespo: " + message) }
+            }
+        }
 
         let watcher = InterruptWatcher(onFirst: {
             view.note("yespo: stopping: finishing requests in flight (Ctrl-C again to quit at once)")

@@ -73,7 +73,7 @@ struct ConnectionOptions: ParsableArguments {
         do {
             return try YespoClient(settings: settings.validated())
         } catch {
-            throw CLIFailure("bad settings: \(CLIFailure.describe(error))")
+            throw CLIFailure((error.code == .transport ? "cannot start: " : "bad settings: ") + CLIFailure.describe(error))
         }
     }
 }

@@ -11,6 +11,7 @@ struct UpsertSummary {
     var contactIds: Int?
     var heldForOrder = 0, acceptedByDuplicate = 0, unmappedFailures = 0
     var fatal: String?
+    var sharedBudget: (name: String, note: String)?
     var files: [(label: String, value: String)] = []
 
     var failed: Int { rejected + invalid + duplicates + notSent }
@@ -26,6 +27,8 @@ struct UpsertSummary {
         heldForOrder = report.heldForOrder
         acceptedByDuplicate = report.acceptedByDuplicatedRequest
         unmappedFailures = report.unmappedFailureCount
+        sharedBudget = report.sharedBudget.flatMap { try? JSON.parse($0.json()) }
+            .flatMap(SharedBudgetOptions.summaryNote).map { (name: $0.0, note: $0.1) }
     }
 
     func table() -> String {
@@ -59,7 +62,7 @@ struct UpsertSummary {
                           "failedContacts entries that name no single row; see the report's unmappedFailures"))
         }
 
-        let labelWidth = (lines.map(\.0.count) + files.map(\.label.count)).max() ?? 0
+        let labelWidth = (lines.map(\.0.count) + files.map(\.label.count) + [sharedBudget == nil ? 0 : 13]).max() ?? 0
         let valueWidth = lines.map(\.1.count).max() ?? 0
         var out = headline() + "\n"
         for (label, value, note) in lines {
@@ -69,6 +72,7 @@ struct UpsertSummary {
         }
         // File names are not numbers: left-aligned, so they do not push the counts around.
         for file in files { out += "  " + Format.rightPad(file.label, labelWidth) + "  " + file.value + "\n" }
+        if let b = sharedBudget { out += "  " + Format.rightPad("shared budget", labelWidth) + "  " + b.name + "  " + b.note + "\n" }
         return out
     }
 

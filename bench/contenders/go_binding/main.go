@@ -23,9 +23,14 @@ func main() {
 	concurrency := flag.Int("concurrency", 8, "")
 	rate := flag.Int("rate", 0, "")
 	chunk := flag.Int("chunk-size", 3000, "")
+	sharedBudget := flag.String("shared-budget", "", "the shared scenario: one budget for every process")
 	flag.Parse()
-	client, err := yespo.NewClient(os.Getenv("YESPO_API_KEY"), yespo.WithBaseURL(*baseURL),
-		yespo.WithConcurrency(*concurrency), yespo.WithRateLimit(*rate), yespo.WithChunkSize(*chunk))
+	opts := []yespo.Option{yespo.WithBaseURL(*baseURL), yespo.WithConcurrency(*concurrency),
+		yespo.WithRateLimit(*rate), yespo.WithChunkSize(*chunk)}
+	if *sharedBudget != "" {
+		opts = append(opts, yespo.WithSharedBudget(*sharedBudget))
+	}
+	client, err := yespo.NewClient(os.Getenv("YESPO_API_KEY"), opts...)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)

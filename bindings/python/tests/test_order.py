@@ -14,7 +14,7 @@ from yespo.testing import Emulator
 from _data import contact, contacts, email, first_names_by_email
 
 DUP = "dup@order.example"
-DROP_FIRST_BULK = {"method": "POST", "path": "/api/v1/contacts", "count": 1, "action": "drop"}
+STALL_FIRST_BULK = {"method": "POST", "path": "/api/v1/contacts", "count": 1, "action": "stall", "delayMs": 400}
 
 
 def _rows_with_twin(n: int, earlier: int, later: int) -> list[dict[str, Any]]:
@@ -27,9 +27,10 @@ def _rows_with_twin(n: int, earlier: int, later: int) -> list[dict[str, Any]]:
 def test_a_retried_earlier_chunk_does_not_overwrite_a_later_row(emulator: Emulator) -> None:
     # The core's regression scenario: rows 5 and 1500 are the same contact, the first bulk request
     # is dropped unanswered and retried while the other chunks go through.
-    emulator.set_faults([DROP_FIRST_BULK])
-    # The retry waits 0.3 s, so the later chunks are surely admitted (row 1500 held back behind
-    # row 5) before the first one is acknowledged.
+    # The first attempt hangs 0.4 s before its connection is cut (the retry's own backoff is a
+    # full-jitter draw that can be ~0), so the later chunks are surely admitted (row 1500 held
+    # back behind row 5) before the first one is acknowledged.
+    emulator.set_faults([STALL_FIRST_BULK])
     with emulator.client(chunk_size=1000, concurrency=4, retry_base=0.3, retry_max=0.3,
                          rate_limit=0) as client:
         report = client.upsert_contacts(_rows_with_twin(6000, 5, 1500))

@@ -97,8 +97,10 @@ import Testing
             #expect((st["maxInFlight"]?.int64Value ?? 0) >= (st["maxInFlightBulk"]?.int64Value ?? 0))
             #expect(st["peakRequestsPerSecond"] == .int(6))
             #expect(st["peakBulkRequestsPerSecond"] == .int(5))
+            #expect((st["bulkSpanMs"]?.int64Value ?? -1) >= 0)   // first to last bulk start
             let zero = await s.admin("POST", "/stats/reset")
             #expect(zero["requests"] == .int(0))
+            #expect(zero["bulkSpanMs"] == .int(0))
             #expect(zero["maxInFlight"] == .int(0))
         }
     }

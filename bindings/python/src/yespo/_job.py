@@ -100,10 +100,12 @@ class JobRun:
     def feed_file(self, path: bytes, options: Optional[bytes]) -> None:
         self._put(("file", path, options))
 
-    def feed_ndjson(self, batches: Iterable[tuple[bytes, int]], input_len: int) -> None:
-        """Feeds ready NDJSON buffers (``(data, rows)``: one line per row, e.g. a DataFrame's
-        slices); ``input_len`` rows in all, so that rows never handed over are reported unfed."""
-        self.input_len = input_len
+    def feed_ndjson(self, batches: Iterable[tuple[bytes, int]], input_len: Optional[int] = None) -> None:
+        """Feeds ready NDJSON buffers (``(data, rows)``: whole lines, one per row — a DataFrame's
+        slices, or Arrow batches serialised by Spark; no Python object per row). With
+        ``input_len`` (rows in all), rows never handed over are reported unfed."""
+        if input_len is not None:
+            self.input_len = input_len
         iterator = iter(batches)
         while not self._stopped.is_set() and not self._cancel_wanted():
             item = next(iterator, None)
@@ -111,6 +113,8 @@ class JobRun:
                 self._input_exhausted = True
                 return
             data, rows = item
+            if rows <= 0:
+                continue
             self.rows_read += rows
             self._put(("ndjson", data, None))
 

@@ -12,7 +12,7 @@ from typing import Any, Optional, Union
 
 import orjson
 
-from . import _args, _cabundle, _fork
+from . import _args, _budget, _cabundle, _fork
 from ._contacts import ContactMethods
 from .dataframes import DataFrameMethods
 from ._ffi import ErrorSlot, call_no_out, call_out_string
@@ -24,6 +24,10 @@ from ._options import client_options
 from ._segments import SegmentMethods
 from ._upserts import UpsertMethods
 from .errors import AuthenticationError, StateError, ValidationError
+
+# Applied in this order, the URL last: setting it connects to Redis (docs/beyond-one-machine.md).
+_SHARED_BUDGET_OPTIONS = ("shared_budget_processes", "shared_budget_fallback", "shared_budget_name",
+                          "shared_budget")
 
 DEFAULT_BASE_URL = "https://api.yespo.io/api/v1"
 # close() waits this long for running upserts to wind down after cancelling them.
@@ -63,6 +67,10 @@ class Client(DataFrameMethods, UpsertMethods, ContactMethods, ImportMethods, Seg
         verify_tls: Optional[bool] = None,
         ca_file: Optional[PathLike] = None,
         user_agent: Optional[str] = None,
+        shared_budget: Optional[str] = None,
+        shared_budget_name: Optional[str] = None,
+        shared_budget_processes: Optional[int] = None,
+        shared_budget_fallback: Optional[str] = None,
     ) -> None:
         key = api_key if api_key is not None else os.environ.get("YESPO_API_KEY")
         if key is None or (isinstance(key, str) and not key.strip()):
@@ -97,7 +105,9 @@ class Client(DataFrameMethods, UpsertMethods, ContactMethods, ImportMethods, Seg
                 adaptive_concurrency=adaptive_concurrency,
                 import_poll_interval=import_poll_interval, import_timeout=import_timeout,
                 allow_insecure_http=allow_insecure_http, verify_tls=verify_tls, ca_file=ca_file,
-                user_agent=user_agent,
+                user_agent=user_agent, shared_budget_processes=shared_budget_processes,
+                shared_budget_fallback=shared_budget_fallback, shared_budget_name=shared_budget_name,
+                shared_budget=shared_budget,
             )
             self._handle()  # installs the log callback
         except BaseException:
@@ -173,7 +183,14 @@ class Client(DataFrameMethods, UpsertMethods, ContactMethods, ImportMethods, Seg
         # Kinds, units and bounds come from the library's option table, never copied here.
         table = client_options()
         handle = self._handle()
-        for name, value in options.items():
+        ordered = sorted(options.items(), key=lambda kv: _SHARED_BUDGET_OPTIONS.index(kv[0])
+                         if kv[0] in _SHARED_BUDGET_OPTIONS else -1)
+        for name, value in ordered:
+            if name == "shared_budget_fallback":
+                if value is not None:
+                    call_no_out(lib.yespo_client_set_option, handle, int(table[name]["id"]),
+                                _budget.fallback_code(value), context=f"setting {name}")
+                continue
             if value is None:
                 continue
             spec = table.get(name)

@@ -198,6 +198,10 @@ class UpsertReport:
         self.bytes_sent: int = int(summary.get("bytesSent", 0))
         self.elapsed: float = float(summary.get("elapsedMs", 0)) / 1000.0
         self.chunks: list[ChunkInfo] = [_chunk(c) for c in summary.get("chunks") or []]
+        #: With a shared budget: its name, Redis (no password), rate, and whether Redis was lost
+        #: during the job ("fallbacks", "fallbackSince", "rejoined", "mode"); None without one.
+        shared = summary.get("sharedBudget")
+        self.shared_budget: Optional[dict[str, Any]] = dict(shared) if isinstance(shared, Mapping) else None
         fatal = summary.get("fatal")
         self.fatal: Optional[YespoError] = None
         if isinstance(fatal, Mapping):

@@ -31,6 +31,10 @@ struct Stats: Sendable {
     var all = SlidingWindowPeak()
     var bulk = SlidingWindowPeak()
     var faultsInjected = 0
+    /// First and last bulk request start: how long the bulk traffic lasted (bulkSpanMs), for
+    /// measuring what share of a rate limit several clients together used.
+    var firstBulkStart: ContinuousClock.Instant? = nil
+    var lastBulkStart: ContinuousClock.Instant? = nil
     /// "Duplicated request" answers, by the window or by the `duplicated` fault.
     var duplicatedRequests = 0
 
@@ -45,6 +49,8 @@ struct Stats: Sendable {
             inFlightBulk += 1
             maxInFlightBulk = max(maxInFlightBulk, inFlightBulk)
             bulk.record(now)
+            if firstBulkStart == nil { firstBulkStart = now }
+            lastBulkStart = now
         }
     }
 
@@ -76,6 +82,12 @@ struct Stats: Sendable {
         w.raw(",\"peakBulkRequestsPerSecond\":"); w.int(bulk.peak)
         w.raw(",\"faultsInjected\":"); w.int(faultsInjected)
         w.raw(",\"duplicatedRequests\":"); w.int(duplicatedRequests)
+        var spanMs = 0
+        if let first = firstBulkStart, let last = lastBulkStart {
+            let d = (last - first).components
+            spanMs = Int(d.seconds * 1000 + d.attoseconds / 1_000_000_000_000_000)
+        }
+        w.raw(",\"bulkSpanMs\":"); w.int(spanMs)
         w.raw("}")
         return w.bytes
     }
