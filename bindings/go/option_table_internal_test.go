@@ -19,6 +19,8 @@ var optionFuncs = map[string]interface{}{
 	"WithImportPolling": WithImportPolling, "WithAdaptiveConcurrency": WithAdaptiveConcurrency,
 	"WithInsecureHTTP": WithInsecureHTTP, "WithTLSVerification": WithTLSVerification,
 	"WithCAFile": WithCAFile, "WithUserAgent": WithUserAgent,
+	"WithSharedBudget": WithSharedBudget, "WithSharedBudgetName": WithSharedBudgetName,
+	"WithSharedBudgetProcesses": WithSharedBudgetProcesses, "WithSharedBudgetFallback": WithSharedBudgetFallback,
 }
 
 func TestOptionTableNamesThisPackagesOptions(t *testing.T) {
