@@ -5,13 +5,14 @@ the Python binding, the Go binding), and then checks the invariants against the 
 state:
 
   1. every input row has exactly one outcome, and the counts add up to the input;
-  2. every row reported accepted is stored in the emulator with the right fields;
+  2. the emulator's final contacts are what applying the rows reported accepted one at a time,
+     in input order, to a model of the emulator gives (chaos/oracle.py, chaos/model.py);
   3. exactly the deliberately bad rows are reported invalid;
   4. the request budget was never exceeded and no more than the configured concurrency was in flight;
   5. the front end never crashed and the API key appears in none of its output.
 
     python chaos/run.py --runs 300            # make chaos
-    python chaos/run.py --runs 12             # the short version inside make test
+    python chaos/run.py --runs 15 --first-seed 1000   # the short version inside make test
     python chaos/run.py --seed 1234 --front go   # replay one failing run
 """
 from __future__ import annotations
@@ -46,7 +47,8 @@ def main() -> int:
     work.mkdir(parents=True, exist_ok=True)
     seeds: List[int] = [args.seed] if args.seed is not None else list(
         range(args.first_seed, args.first_seed + args.runs))
-    figures = {"runs": 0, "failed": 0, "rowsMoved": 0, "rowsLost": 0, "faultsInjected": 0,
+    figures = {"runs": 0, "failed": 0, "rowsMoved": 0, "rowsLost": 0, "stateMismatches": 0,
+               "runsWithStateMismatch": 0, "uncertainRows": 0, "faultsInjected": 0,
                "requests": 0, "crashes": 0, "byFront": {}, "seconds": 0.0}
     failures = []
     started = time.monotonic()
@@ -61,6 +63,9 @@ def main() -> int:
             figures["byFront"][plan.front] = figures["byFront"].get(plan.front, 0) + 1
             figures["rowsMoved"] += result.accepted
             figures["rowsLost"] += int(result.extra.get("lost", 0))
+            figures["stateMismatches"] += int(result.extra.get("stateMismatches", 0))
+            figures["runsWithStateMismatch"] += int(bool(result.extra.get("stateMismatches", 0)))
+            figures["uncertainRows"] += int(result.extra.get("uncertainRows", 0))
             figures["faultsInjected"] += stats.get("faultsInjected", 0)
             figures["requests"] += stats.get("requests", 0)
             if result.crashed:
@@ -69,6 +74,10 @@ def main() -> int:
             print(f"[chaos] seed {seed:5} {plan.front:6} rows {plan.rows:5} chunk {plan.chunk:4} "
                   f"conc {plan.concurrency:2} rate {plan.rate:3} faults {len(plan.faults['rules']):2} "
                   f"-> accepted {result.accepted:5} {status}", flush=True)
+            for note in plan.notes:
+                figures.setdefault("notes", {})[note] = figures.setdefault("notes", {}).get(note, 0) + 1
+            if problems:
+                print(f"        {plan.describe()}" + (f"; {'; '.join(plan.notes)}" if plan.notes else ""))
             if problems:
                 figures["failed"] += 1
                 failures.append((seed, plan.front, problems))
@@ -82,7 +91,7 @@ def main() -> int:
     if failures:
         print(f"[chaos] {len(failures)} of {len(seeds)} runs broke an invariant:")
         for seed, front, problems in failures:
-            print(f"  python chaos/run.py --seed {seed} --front {front}   # {problems[0]}")
+            print(f"  python chaos/run.py --seed {seed} --front {front}   # {problems[0].splitlines()[0]}")
         return 1
     print(f"{len(seeds)} passed, 0 failed")
     return 0

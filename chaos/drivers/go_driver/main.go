@@ -23,14 +23,30 @@ func main() {
 	rate := flag.Int("rate", 0, "")
 	chunk := flag.Int("chunk-size", 3000, "")
 	wait := flag.Bool("wait", false, "")
+	dedupeOn := flag.String("dedupe-on", "email", "")
+	ackOn := flag.String("ack-on", "", "")
+	var groups stringList
+	flag.Var(&groups, "group", "")
 	flag.Parse()
-	if err := run(*input, *baseURL, *reportPath, *rowsPath, *concurrency, *rate, *chunk, *wait); err != nil {
+	opts := yespo.UpsertOptions{Wait: *wait, DedupeOn: *dedupeOn, GroupNames: groups}
+	if *ackOn != "" {
+		if err := setAckOn(&opts, *ackOn); err != nil {
+			fmt.Fprintln(os.Stderr, "go-driver:", err)
+			os.Exit(2)
+		}
+	}
+	if err := run(*input, *baseURL, *reportPath, *rowsPath, *concurrency, *rate, *chunk, opts); err != nil {
 		fmt.Fprintln(os.Stderr, "go-driver:", err)
 		os.Exit(2)
 	}
 }
 
-func run(input, baseURL, reportPath, rowsPath string, concurrency, rate, chunk int, wait bool) error {
+type stringList []string
+
+func (s *stringList) String() string     { return fmt.Sprint(*s) }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+func run(input, baseURL, reportPath, rowsPath string, concurrency, rate, chunk int, opts yespo.UpsertOptions) error {
 	f, err := os.Open(input)
 	if err != nil {
 		return err
@@ -54,7 +70,7 @@ func run(input, baseURL, reportPath, rowsPath string, concurrency, rate, chunk i
 		return err
 	}
 	defer client.Close()
-	report, err := client.UpsertContacts(context.Background(), contacts, yespo.UpsertOptions{Wait: wait})
+	report, err := client.UpsertContacts(context.Background(), contacts, opts)
 	if report == nil {
 		return err
 	}
