@@ -97,8 +97,10 @@ class Front:
         out = p.stdout.decode("utf-8", "replace") + p.stderr.decode("utf-8", "replace")
         written = "".join(x.read_text("utf-8", "replace") for x in (report, rows) if x.exists())
         if p.returncode < 0 or p.returncode not in self.ok_exits():
+            log = work / f"crash-{plan.seed}-{self.name}.log"
+            log.write_text(out)
             return RunResult(None, [], False, output=out + written, crashed=True,
-                             detail=f"exit {p.returncode}: {out[-600:]}")
+                             detail=f"exit {p.returncode} (whole output in {log}): {out[:300]} … {out[-300:]}")
         summary = json.loads(report.read_text("utf-8")) if report.exists() else None
         return self.result(summary, work, out + written)
 
@@ -189,12 +191,16 @@ class PythonFront(Front):
                 "--report", str(work / "report.json"), "--rows", str(work / "rows.ndjson")] + \
             _job_flags(plan)
 
+    ack_on: Optional[bool] = None
+
     def supports_ack_on(self) -> bool:
-        probe = ("import inspect, yespo; "
-                 "print('ack_on' in inspect.signature(yespo.Client.upsert_contacts).parameters)")
-        env = dict(os.environ, PYTHONPATH=str(bindings_root() / "bindings" / "python" / "src"))
-        p = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
-        return p.stdout.strip() == "True"
+        if self.ack_on is None:     # asked once per session: the bindings may change under us
+            probe = ("import inspect, yespo; "
+                     "print('ack_on' in inspect.signature(yespo.Client.upsert_contacts).parameters)")
+            env = dict(os.environ, PYTHONPATH=str(bindings_root() / "bindings" / "python" / "src"))
+            p = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
+            self.ack_on = p.stdout.strip() == "True"
+        return self.ack_on
 
 
 class GoFront(Front):
@@ -220,9 +226,13 @@ class GoFront(Front):
                 "--report", str(work / "report.json"), "--rows", str(work / "rows.ndjson")] + \
             _job_flags(plan)
 
+    ack_on: Optional[bool] = None
+
     def supports_ack_on(self) -> bool:
-        src = bindings_root() / "bindings" / "go" / "upsert.go"
-        return src.exists() and "AckOn" in src.read_text()
+        if self.ack_on is None:     # decided once, and the driver is built to match
+            src = bindings_root() / "bindings" / "go" / "upsert.go"
+            self.ack_on = src.exists() and "AckOn" in src.read_text()
+        return self.ack_on
 
 
 def _job_flags(plan: RunPlan) -> List[str]:

@@ -25,7 +25,14 @@ accepted there); every other component is compared exactly. Uncertain rows are:
   - with failedShape "message", rows a reject rule names: the client cannot tie such a failure to
     a row and reports it accepted (unmapped), so whether the row was applied is unknown. Those
     runs reject only named rows (plan.py sets `fraction` to 0), so nothing else is uncertain;
-  - rows of a chunk the report lists in `unmappedFailures` (any other shape), for the same reason.
+  - rows of a chunk the report lists in `unmappedFailures` (any other shape), for the same reason;
+  - only when the emulator has no duplicate window (an older build; chaos turns it on otherwise):
+    rows of a chunk sent more than once in a run with faults that process a request and then
+    lose its answer, and every row a resumed CLI run sent (the killed one may have sent it too) —
+    such a chunk may have been applied twice, and applying twice is not idempotent when rows of
+    one chunk interact (row 1 creates a contact by email, row 2 gives it an externalCustomerId,
+    row 3 with another externalCustomerId creates a second one; a second pass sends row 1 to the
+    newest of them).
 """
 from __future__ import annotations
 
@@ -36,7 +43,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set
 
 from model import Invalid, Model, Options, canonical, keys_of, normalise, parse_row
-from plan import RunPlan
+from plan import PROCESSED_THEN_FAILED, RunPlan
 
 
 @dataclass
@@ -96,12 +103,17 @@ def uncertain_rows(plan: RunPlan, summary: dict, outcome: Dict[int, str], record
             if r["action"] in ("rejectRows", "failedObject"):
                 named |= {m.lower() for m in r.get("match", [])}
     unmapped_chunks = {int(u["chunk"]) for u in summary.get("unmappedFailures") or [] if "chunk" in u}
+    twice = not plan.duplicate_window_ms and (
+        plan.front == "cli-kill" or bool(actions & set(PROCESSED_THEN_FAILED)))
     out: Dict[int, str] = {}
     for n in range(1, plan.rows + 1):
         o = outcome.get(n)
         rec = records.get(n, {})
         ch = chunk_of(n)
-        if o == "notSent":
+        if twice and o in ("accepted", "rejected") and ch is not None and (
+                plan.front == "cli-kill" or int(ch.get("attempts") or 0) > 1):
+            out[n] = "its chunk may have been applied twice (no duplicate window in this emulator)"
+        elif o == "notSent":
             out[n] = "notSent: its request may have been applied though no answer came"
         elif o == "rejected":
             if plan.front == "cli-kill":

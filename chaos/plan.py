@@ -127,7 +127,12 @@ def draw_plan(seed: int, forced_front: Optional[str] = None) -> RunPlan:
     # first in the list: a rule that applies to every request (failedObject) would hide them
     plan.faults["rules"] = [reorder[k]() for k in extra] + plan.faults["rules"]
     plan.fault_kinds = kinds + extra
-    plan.duplicate_window_ms = 60000 if rng.random() < 0.7 else 0
+    # Always on, as Yespo itself refuses a repeat: a retry of a request that was processed but
+    # whose answer was lost is then answered "Duplicated request" instead of being applied twice.
+    # (Without it, replaying a chunk whose rows interact — a row, then a later row of the same
+    # email with an externalCustomerId — is not idempotent, and no client can prevent that.)
+    rng.random()     # was the window's on/off draw; kept so that the draws after it stay put
+    plan.duplicate_window_ms = 60000
     plan.failed_shape = rng.choice(["indexed", "indexed", "contact", "errors", "message", "object", "mixed"])
     plan.import_order = rng.choice(["arrival", "arrival", "arrival", "reverse", "shuffle"])
     if plan.import_order != "arrival":
