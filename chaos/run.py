@@ -34,6 +34,21 @@ from invariants import check_run  # noqa: E402
 API_KEY = "chaos-secret-key-7f3a9c"
 
 
+def self_test() -> None:
+    """The oracle is only as good as its model: run their tests first (they also compare the
+    model with a real emulator, and check that the oracle catches a naive parallel sender)."""
+    import test_model
+    import test_oracle
+    started = time.monotonic()
+    n = 0
+    for mod in (test_model, test_oracle):
+        for name, fn in sorted(vars(mod).items()):
+            if name.startswith("test_") and callable(fn):
+                fn()
+                n += 1
+    print(f"[chaos] self-test: {n} model and oracle tests passed in {time.monotonic() - started:.1f} s", flush=True)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=300)
@@ -42,7 +57,11 @@ def main() -> int:
     ap.add_argument("--front", choices=sorted(FRONTS), help="force one front end")
     ap.add_argument("--work", default=str(Path(__file__).resolve().parents[1] / "bench" / "work" / "chaos"))
     ap.add_argument("--summary", help="write the figures as JSON here")
+    ap.add_argument("--no-self-test", action="store_true",
+                    help="skip the model's and the oracle's own tests (chaos/test_*.py, a few seconds)")
     args = ap.parse_args()
+    if not args.no_self_test and args.seed is None:
+        self_test()
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     seeds: List[int] = [args.seed] if args.seed is not None else list(

@@ -237,8 +237,7 @@ def random_rows(rng: random.Random, n: int):
 def test_model_agrees_with_emulator():
     binary = _emulator_binary()
     if binary is None:
-        print("  (skipped: no emulator binary)")
-        return
+        return                                   # no emulator binary: skipped
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
     from harness.emulator import Emulator
     with Emulator("test-key") as emu:
