@@ -260,6 +260,8 @@ def settle_ordering(plan: RunPlan, front: Front) -> None:
     """A run whose imports the emulator applies out of order needs the client's "acknowledge on
     finished" mode. A front end that cannot ask for it yet runs the plan in arrival order instead
     (noted), since no client can keep the order of imports it was never told about."""
+    if plan.import_order != "arrival" and not plan.ack_on:
+        return          # run.py --no-ack-on
     if plan.ack_on and not front.supports_ack_on():
         plan.notes.append(f"{front.name} has no ack-on mode: importOrder {plan.import_order} -> arrival")
         plan.import_order, plan.import_jitter_ms, plan.ack_on = "arrival", 0, None

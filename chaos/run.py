@@ -55,6 +55,9 @@ def main() -> int:
     ap.add_argument("--first-seed", type=int, default=1)
     ap.add_argument("--seed", type=int, help="replay exactly this seed")
     ap.add_argument("--front", choices=sorted(FRONTS), help="force one front end")
+    ap.add_argument("--no-ack-on", action="store_true",
+                    help="diagnostic: keep the emulator's importOrder but do not ask the client to acknowledge "
+                         "on finished (the oracle should then find stale overwrites)")
     ap.add_argument("--work", default=str(Path(__file__).resolve().parents[1] / "bench" / "work" / "chaos"))
     ap.add_argument("--summary", help="write the figures as JSON here")
     ap.add_argument("--no-self-test", action="store_true",
@@ -74,6 +77,9 @@ def main() -> int:
     with Emulator(API_KEY) as emu:
         for seed in seeds:
             plan: RunPlan = draw_plan(seed, forced_front=args.front)
+            if args.no_ack_on and plan.ack_on:
+                plan.ack_on = None
+                plan.notes.append("--no-ack-on: importOrder kept, client not told")
             front = FRONTS[plan.front]
             result = front.run(plan, emu, work, API_KEY)
             problems = check_run(plan, result, emu, API_KEY)
