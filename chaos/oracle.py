@@ -21,7 +21,9 @@ accepted there); every other component is compared exactly. Uncertain rows are:
     sent it);
   - `accepted` on a "Duplicated request" answer in runs with the injected `duplicated` fault,
     which answers so WITHOUT processing anything (a genuine duplicate — a retry of a processed
-    request inside duplicateWindowMs — is strict: its first attempt was applied);
+    request inside duplicateWindowMs — is strict: its first attempt was applied). A resumed CLI
+    run cannot say which of the rows the killed run journalled were accepted that way (the
+    journal keeps neither acceptedBy nor session ids), so there all of them count;
   - with failedShape "message", rows a reject rule names: the client cannot tie such a failure to
     a row and reports it accepted (unmapped), so whether the row was applied is unknown. Those
     runs reject only named rows (plan.py sets `fraction` to 0), so nothing else is uncertain;
@@ -121,7 +123,11 @@ def uncertain_rows(plan: RunPlan, summary: dict, outcome: Dict[int, str], record
             elif ch is not None and (int(ch.get("attempts") or 0) > 1 or ch.get("status") == "rejected"):
                 out[n] = f"rejected after {ch.get('attempts')} attempts: an earlier one may have been applied"
         elif o == "accepted":
-            if rec.get("acceptedBy") == "duplicatedRequest" and "duplicated" in actions:
+            # (a resumed CLI run announces rows the killed one journalled without acceptedBy: the
+            # journal keeps no session ids, so there every session-less accepted row is suspect)
+            by_dup = rec.get("acceptedBy") == "duplicatedRequest" or (
+                plan.front == "cli-kill" and not rec.get("asyncSessionId"))
+            if by_dup and "duplicated" in actions:
                 out[n] = "accepted on a 'Duplicated request' answer, and this run injects that answer unprocessed"
             elif named and {ch_["value"].lower() for ch_ in plan.contacts[n - 1].get("channels", [])} & named:
                 out[n] = "named by a reject rule whose failures the client cannot map (failedShape message)"

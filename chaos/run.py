@@ -104,11 +104,19 @@ def main() -> int:
             if problems:
                 print(f"        {plan.describe()}" + (f"; {'; '.join(plan.notes)}" if plan.notes else ""))
             if problems:
+                keep = work / f"failed-{seed}-{plan.front}"
+                keep.mkdir(exist_ok=True)
+                (keep / "emulator-contacts.ndjson").write_text(
+                    "".join(json.dumps(c) + "\n" for c in emu.contacts()))
+                (keep / "emulator-imports.json").write_text(json.dumps(emu._call("GET", "/imports"), indent=1))
+                for name in ("report.json", "rows.ndjson", "outcomes.ndjson", "journal", f"input-{seed}.ndjson"):
+                    if (work / name).exists():
+                        (keep / name).write_bytes((work / name).read_bytes())
                 figures["failed"] += 1
                 failures.append((seed, plan.front, problems))
                 for p in problems:
                     print(f"        {p}")
-                print(f"        replay: python chaos/run.py --seed {seed} --front {plan.front}")
+                print(f"        replay: python chaos/run.py --seed {seed} --front {plan.front}   (files: {keep})")
     figures["seconds"] = round(time.monotonic() - started, 1)
     print("[chaos] " + json.dumps(figures))
     if args.summary:
