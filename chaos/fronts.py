@@ -167,6 +167,7 @@ class CliKillFront(CliFront):
         time.sleep(random.Random(plan.seed).uniform(0.05, 0.8))
         victim.kill()
         out = victim.communicate()[0].decode("utf-8", "replace")
+        before_kill = journalled_rows(journal)
         # The request budget belongs to one client process; a restart inside the same second
         # would let the emulator count the dead process's last requests against the new one.
         time.sleep(1.2)
@@ -179,7 +180,30 @@ class CliKillFront(CliFront):
             return RunResult(None, [], False, output=out + written, crashed=True,
                              detail=f"resume exit {p.returncode}: {out[-600:]}")
         summary = json.loads(report.read_text("utf-8")) if report.exists() else None
-        return self.result(summary, work, out + written)
+        res = self.result(summary, work, out + written)
+        res.extra["journalledBeforeKill"] = before_kill
+        return res
+
+
+def journalled_rows(journal: Path) -> set:
+    """The rows a (killed) CLI's journal records an outcome for: every range string in its
+    lines ({"chunk":3,"accepted":"1-9,12"}, {"invalid":"4","duplicate":"7,8",...}). A line cut
+    by the kill is skipped."""
+    rows: set = set()
+    if not journal.exists():
+        return rows
+    for line in journal.read_text("utf-8", "replace").splitlines()[1:]:
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        for v in entry.values():
+            if not isinstance(v, str) or not v or not all(ch.isdigit() or ch in ",-" for ch in v):
+                continue
+            for part in v.split(","):
+                a, _, b = part.partition("-")
+                rows.update(range(int(a), int(b or a) + 1))
+    return rows
 
 
 class PythonFront(Front):

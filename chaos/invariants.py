@@ -61,7 +61,8 @@ def check_run(plan: RunPlan, res: RunResult, emu, api_key: str) -> List[str]:
     if res.detail:
         problems.append(res.detail)
     records = {int(r["row"]): r for r in res.rows}
-    verdict = check_state(plan, s, records, res.rows_complete, emu.contacts())
+    verdict = check_state(plan, s, records, res.rows_complete, emu.contacts(),
+                          journalled_before_kill=res.extra.get("journalledBeforeKill"))
     res.extra["lost"] = verdict.lost
     res.extra["stateMismatches"] = verdict.mismatches
     res.extra["uncertainRows"] = len(verdict.uncertain)

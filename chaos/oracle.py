@@ -19,6 +19,11 @@ accepted there); every other component is compared exactly. Uncertain rows are:
     may have been processed (dropMidResponse, truncate, garbage, a timeout) before a later one was
     refused; and every `rejected` row of a killed-and-resumed CLI run (the killed process may have
     sent it);
+  - in a killed-and-resumed CLI run, rows its journal did not record when the kill came (read
+    right after the kill): the killed process may have had them applied — at a moment nobody
+    recorded, possibly after later rows of the same contact — before the resumed run sent them
+    again. (A resumed run that sends a row again fixes what the row itself writes, but not what
+    its earlier landing did to matching: a contact it created early can catch an earlier row.)
   - `accepted` on a "Duplicated request" answer in runs with the injected `duplicated` fault,
     which answers so WITHOUT processing anything (a genuine duplicate — a retry of a processed
     request inside duplicateWindowMs — is strict: its first attempt was applied). A resumed CLI
@@ -88,7 +93,8 @@ class _Components:
                 self.parent[b] = a
 
 
-def uncertain_rows(plan: RunPlan, summary: dict, outcome: Dict[int, str], records: Dict[int, dict]) -> Dict[int, str]:
+def uncertain_rows(plan: RunPlan, summary: dict, outcome: Dict[int, str], records: Dict[int, dict],
+                   journalled_before_kill: Optional[Set[int]] = None) -> Dict[int, str]:
     chunks = sorted(summary.get("chunks") or [], key=lambda c: c.get("firstRow") or 0)
     starts = [c.get("firstRow") or 0 for c in chunks]
 
@@ -115,6 +121,8 @@ def uncertain_rows(plan: RunPlan, summary: dict, outcome: Dict[int, str], record
         if twice and o in ("accepted", "rejected") and ch is not None and (
                 plan.front == "cli-kill" or int(ch.get("attempts") or 0) > 1):
             out[n] = "its chunk may have been applied twice (no duplicate window in this emulator)"
+        elif journalled_before_kill is not None and o in ("accepted", "rejected") and n not in journalled_before_kill:
+            out[n] = "not journalled when the CLI was killed: the killed process may have had it applied then"
         elif o == "notSent":
             out[n] = "notSent: its request may have been applied though no answer came"
         elif o == "rejected":
@@ -137,13 +145,13 @@ def uncertain_rows(plan: RunPlan, summary: dict, outcome: Dict[int, str], record
 
 
 def check_state(plan: RunPlan, summary: dict, records: Dict[int, dict], complete: bool,
-                stored: List[dict]) -> StateVerdict:
+                stored: List[dict], journalled_before_kill: Optional[Set[int]] = None) -> StateVerdict:
     v = StateVerdict()
     outcome: Dict[int, str] = {n: r["outcome"] for n, r in records.items()}
     if not complete:       # the front end lists failed rows only: every other row was accepted
         for n in range(1, plan.rows + 1):
             outcome.setdefault(n, "accepted")
-    v.uncertain = uncertain_rows(plan, summary, outcome, records)
+    v.uncertain = uncertain_rows(plan, summary, outcome, records, journalled_before_kill)
 
     # Components of rows that may have been applied; those holding an uncertain row are set aside.
     comp = _Components()
@@ -198,7 +206,12 @@ def check_state(plan: RunPlan, summary: dict, records: Dict[int, dict], complete
         shown_got = extra_c[:1]
         want_c = None
         keys = set(keys_of(extra_c[0]))
-    touching = [n for n in range(1, plan.rows + 1) if row_keys(plan.contacts[n - 1]) & keys]
+    # every input row linked to those keys through shared keys (a row can reach a contact
+    # through a key the contact no longer has)
+    roots = {comp.find(k) for k in keys if k in comp.parent}
+    touching = [n for n in range(1, plan.rows + 1)
+                if row_keys(plan.contacts[n - 1]) & keys
+                or any(k in comp.parent and comp.find(k) in roots for k in keys_by_row.get(n, ()))]
     lines = [f"state: {v.mismatches} of {v.compared} contacts differ from applying the accepted rows in input "
              f"order ({sum(missing.values())} expected not found, {sum(extra.values())} found not expected; "
              f"{len(v.uncertain)} uncertain rows set aside)",
@@ -210,11 +223,11 @@ def check_state(plan: RunPlan, summary: dict, records: Dict[int, dict], complete
     else:
         lines.append("    got      (no contact with any of its keys)")
     lines.append("  input rows with its keys (row outcome contact):")
-    for n in touching[:10]:
+    for n in touching[:12]:
         why = f" [{v.uncertain[n]}]" if n in v.uncertain else ""
         lines.append(f"    {n:5} {outcome.get(n, '?'):9} {json.dumps(plan.contacts[n - 1], ensure_ascii=False)}{why}")
-    if len(touching) > 10:
-        lines.append(f"    … {len(touching) - 10} more")
+    if len(touching) > 12:
+        lines.append(f"    … {len(touching) - 12} more")
     v.problems.append("\n".join(lines))
     return v
 
