@@ -16,6 +16,9 @@ from plan import ORDER_KEYS, RunPlan
 
 ROOT = Path(__file__).resolve().parents[1]
 DRIVERS = Path(__file__).resolve().parent / "drivers"
+# How long a front waits for imports (and for rows accepted on "Duplicated request" to show up in
+# a search, which never happens after the injected `duplicated` fault, since nothing was applied).
+IMPORT_TIMEOUT_S = 10
 
 
 def bindings_root() -> Path:
@@ -132,6 +135,8 @@ class CliFront(Front):
             argv += ["--group", g]
         if plan.ack_on:
             argv += ["--ack-on", plan.ack_on]
+        if plan.wait or plan.ack_on:
+            argv += ["--poll-interval", "0.1", "--import-timeout", str(IMPORT_TIMEOUT_S)]
         return argv + ["--outcomes", str(work / "outcomes.ndjson")]
 
     def result(self, summary: Optional[dict], work: Path, output: str) -> RunResult:
@@ -262,6 +267,7 @@ class GoFront(Front):
 def _job_flags(plan: RunPlan) -> List[str]:
     """The job options the Python and Go drivers take as flags."""
     flags = ["--wait"] if plan.wait else []
+    flags += ["--import-timeout", str(IMPORT_TIMEOUT_S)]
     flags += ["--dedupe-on", plan.dedupe_on]
     for g in plan.group_names:
         flags += ["--group", g]

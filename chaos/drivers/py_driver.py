@@ -27,6 +27,7 @@ def main() -> int:
     ap.add_argument("--dedupe-on", default="email")
     ap.add_argument("--group", action="append", default=[])
     ap.add_argument("--ack-on")
+    ap.add_argument("--import-timeout", type=float, default=1200.0)
     a = ap.parse_args()
     job = {"wait": a.wait, "batch_size": 1000, "dedupe_on": a.dedupe_on}
     if a.group:
@@ -35,7 +36,7 @@ def main() -> int:
         job["ack_on"] = a.ack_on
     with yespo.Client(os.environ["YESPO_API_KEY"], base_url=a.base_url, concurrency=a.concurrency,
                       rate_limit=a.rate, chunk_size=a.chunk_size, retry_base=0.05, retry_max=1.0,
-                      import_poll_interval=0.1) as client:
+                      import_poll_interval=0.1, import_timeout=a.import_timeout) as client:
         report = client.upsert_contacts(rows(a.input), **job)
         with open(a.report, "w", encoding="utf-8") as f:
             json.dump(report.summary(), f)
