@@ -178,7 +178,11 @@ class CliKillFront(CliFront):
         time.sleep(1.2)
         for f in (report, rows, work / "outcomes.ndjson"):
             f.unlink(missing_ok=True)
-        p = subprocess.run(argv + ["--resume"], env=env, capture_output=True, timeout=300)
+        try:
+            p = subprocess.run(argv + ["--resume"], env=env, capture_output=True, timeout=300)
+        except subprocess.TimeoutExpired:
+            return RunResult(None, [], False, output=out, crashed=True,
+                             detail=f"the resumed run timed out after 300 s: {argv + ['--resume']}")
         out += p.stdout.decode("utf-8", "replace") + p.stderr.decode("utf-8", "replace")
         written = "".join(x.read_text("utf-8", "replace") for x in (report, rows, journal) if x.exists())
         if p.returncode not in self.ok_exits():
