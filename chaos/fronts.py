@@ -175,7 +175,10 @@ class CliKillFront(CliFront):
         before_kill = journalled_rows(journal)
         # The request budget belongs to one client process; a restart inside the same second
         # would let the emulator count the dead process's last requests against the new one.
-        time.sleep(1.2)
+        # Likewise a stalled connection of the dead process stays open (and counts as in flight)
+        # until the stall ends.
+        stalls = [r.get("delayMs", 0) for r in plan.faults["rules"] if r["action"] == "stall"]
+        time.sleep(max([1.2] + [ms / 1000 + 0.3 for ms in stalls]))
         for f in (report, rows, work / "outcomes.ndjson"):
             f.unlink(missing_ok=True)
         try:
