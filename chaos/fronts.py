@@ -19,6 +19,8 @@ DRIVERS = Path(__file__).resolve().parent / "drivers"
 # How long a front waits for imports (and for rows accepted on "Duplicated request" to show up in
 # a search, which never happens after the injected `duplicated` fault, since nothing was applied).
 IMPORT_TIMEOUT_S = 10
+# The slowest healthy run (7000 rows, one at a time, imports awaited) takes under a minute.
+RUN_TIMEOUT_S = 150
 
 
 def bindings_root() -> Path:
@@ -94,9 +96,9 @@ class Front:
                    PYTHONPATH=os.pathsep.join([str(DRIVERS), str(bindings_root() / "bindings" / "python" / "src")]))
         argv = self.command(plan, emu, inp, work, key)
         try:
-            p = subprocess.run(argv, env=env, capture_output=True, timeout=300)
+            p = subprocess.run(argv, env=env, capture_output=True, timeout=RUN_TIMEOUT_S)
         except subprocess.TimeoutExpired as e:
-            return RunResult(None, [], False, crashed=True, detail=f"timed out after 300 s: {argv}")
+            return RunResult(None, [], False, crashed=True, detail=f"timed out after {RUN_TIMEOUT_S} s (a hang): {argv}")
         out = p.stdout.decode("utf-8", "replace") + p.stderr.decode("utf-8", "replace")
         written = "".join(x.read_text("utf-8", "replace") for x in (report, rows) if x.exists())
         if p.returncode < 0 or p.returncode not in self.ok_exits():
@@ -182,10 +184,10 @@ class CliKillFront(CliFront):
         for f in (report, rows, work / "outcomes.ndjson"):
             f.unlink(missing_ok=True)
         try:
-            p = subprocess.run(argv + ["--resume"], env=env, capture_output=True, timeout=300)
+            p = subprocess.run(argv + ["--resume"], env=env, capture_output=True, timeout=RUN_TIMEOUT_S)
         except subprocess.TimeoutExpired:
             return RunResult(None, [], False, output=out, crashed=True,
-                             detail=f"the resumed run timed out after 300 s: {argv + ['--resume']}")
+                             detail=f"the resumed run timed out after {RUN_TIMEOUT_S} s (a hang): {argv + ['--resume']}")
         out += p.stdout.decode("utf-8", "replace") + p.stderr.decode("utf-8", "replace")
         written = "".join(x.read_text("utf-8", "replace") for x in (report, rows, journal) if x.exists())
         if p.returncode not in self.ok_exits():
