@@ -233,8 +233,13 @@ class PythonFront(Front):
 
     def supports_ack_on(self) -> bool:
         if self.ack_on is None:     # asked once per session: the bindings may change under us
-            probe = ("import inspect, yespo; "
-                     "print('ack_on' in inspect.signature(yespo.Client.upsert_contacts).parameters)")
+            # a dry run with the keyword: no server needed, and no signature to read (upsert_contacts
+            # may take **options)
+            probe = ("import yespo\n"
+                     "with yespo.Client('k', base_url='http://127.0.0.1:9/api/v1') as c:\n"
+                     "    c.upsert_contacts([{'channels': [{'type': 'email', 'value': 'a@b.co'}]}],"
+                     " dry_run=True, ack_on='finished')\n"
+                     "print(True)")
             env = dict(os.environ, PYTHONPATH=str(bindings_root() / "bindings" / "python" / "src"))
             p = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
             self.ack_on = p.stdout.strip() == "True"
