@@ -107,7 +107,12 @@ class Front:
             return RunResult(None, [], False, output=out + written, crashed=True,
                              detail=f"exit {p.returncode} (whole output in {log}): {out[:300]} … {out[-300:]}")
         summary = json.loads(report.read_text("utf-8")) if report.exists() else None
-        return self.result(summary, work, out + written)
+        res = self.result(summary, work, out + written)
+        if summary is None:
+            log = work / f"noreport-{plan.seed}-{self.name}.log"
+            log.write_text(out)
+            res.detail = f"exit {p.returncode}, output in {log}: {out[-400:]}"
+        return res
 
     def result(self, summary: Optional[dict], work: Path, output: str) -> RunResult:
         return RunResult(summary, _read_ndjson(work / "rows.ndjson"), self.rows_complete(), output=output)
