@@ -1,12 +1,25 @@
-"""Draws one chaos run from its seed: input size, chunking, concurrency, budget, front end and a
-random fault schedule. The same seed always draws the same run."""
+"""Draws one chaos run from its seed: input size, chunking, concurrency, budget, front end, a
+random fault schedule, the emulator's ordering settings, and the input rows themselves. The same
+seed always draws the same run.
+
+Draw order matters for replays: the plan's draws come from `random.Random(seed)` in a fixed order
+(the original draws first, the issue-12 ones after them); the input rows come from their own
+generator (`random.Random("chaos-input-<seed>")`), so adding a field to the rows never shifts the
+plan, nor the other way round."""
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 BULK = "/api/v1/contacts"
+
+# Emulator config keys of issue 12 (set only when the emulator lists them in GET /_emulator/config).
+ORDER_KEYS = ("duplicateWindowMs", "duplicateStatus", "duplicateBody", "failedShape", "importOrder",
+              "importDelayJitterMs")
+# Faults whose request is processed by the server although the client sees a failure: a retry of
+# it applies its rows a second time, later.
+PROCESSED_THEN_FAILED = ("dropMidResponse", "truncate", "garbage", "delay")
 
 
 @dataclass
@@ -23,16 +36,39 @@ class RunPlan:
     import_delay_ms: int
     faults: dict = field(default_factory=dict)
     fault_kinds: List[str] = field(default_factory=list)
+    # issue 12: the state oracle's runs
+    dedupe_on: str = "email"
+    group_names: List[str] = field(default_factory=list)
+    duplicate_window_ms: int = 0         # emulator answers a byte-identical repeat "Duplicated request"
+    failed_shape: str = "indexed"        # how failedContacts entries look
+    import_order: str = "arrival"        # in which order the emulator applies due imports
+    import_jitter_ms: int = 0
+    ack_on: Optional[str] = None         # "finished": the client counts a chunk done when its import is
+    collision_rate: float = 0.0          # share of rows reusing an earlier row's email/phone/ext
+    contacts: List[dict] = field(default_factory=list, repr=False)
+    notes: List[str] = field(default_factory=list)   # what this run could not do (missing features)
+
+    def emulator_config(self) -> Dict[str, object]:
+        """The issue-12 emulator settings of this run (the caller drops keys the emulator lacks)."""
+        return {"duplicateWindowMs": self.duplicate_window_ms, "duplicateStatus": 400,
+                "duplicateBody": "Duplicated request", "failedShape": self.failed_shape,
+                "importOrder": self.import_order, "importDelayJitterMs": self.import_jitter_ms}
+
+    def describe(self) -> str:
+        bits = [f"dedupe {self.dedupe_on}", f"collisions {self.collision_rate:.1%}"]
+        if self.import_order != "arrival":
+            bits.append(f"importOrder {self.import_order}")
+        if self.failed_shape != "indexed":
+            bits.append(f"failedShape {self.failed_shape}")
+        if self.duplicate_window_ms:
+            bits.append("dupWindow")
+        return ", ".join(bits) + "; faults " + (",".join(self.fault_kinds) or "none")
 
 
 def _rule(action: str, **kw: object) -> dict:
     rule = {"method": "POST", "path": BULK, "action": action}
     rule.update(kw)
     return rule
-
-
-def _email(seed: int, row: int) -> str:
-    return f"chaos{seed}-{row}@example.com"
 
 
 def draw_plan(seed: int, forced_front: Optional[str] = None) -> RunPlan:
@@ -58,32 +94,181 @@ def draw_plan(seed: int, forced_front: Optional[str] = None) -> RunPlan:
         "truncate": lambda: _rule("truncate", probability=0.04),
         "garbage": lambda: _rule("garbage", probability=0.04),
         "rejectRows": lambda: _rule("rejectRows", fraction=0.01, probability=0.5),
-        # Yespo sends a single failure as an object rather than a one-element array.
-        "failedObject": lambda: _rule("failedObject", probability=1.0,
-                                      match=[_email(seed, rng.randint(1, rows))]),
+        # Yespo sends a single failure as an object rather than a one-element array. The row is
+        # drawn here; its (unique) email is filled in once the input is drawn.
+        "failedObject": lambda: _rule("failedObject", probability=1.0, match=[f"@row:{rng.randint(1, rows)}"]),
         "importError": lambda: _rule("importError", count=1),
     }
     kinds = rng.sample(sorted(candidates), k=rng.randint(0, 4))
     if "importError" in kinds and not wait:
         wait = True  # without waiting, an import failing after acceptance is invisible to anyone
     rules = [candidates[k]() for k in kinds]
-    return RunPlan(seed=seed, front=front, rows=rows, bad_rows=bad, chunk=chunk,
+    plan = RunPlan(seed=seed, front=front, rows=rows, bad_rows=bad, chunk=chunk,
                    concurrency=concurrency, rate=rate, timeout_ms=timeout_ms, wait=wait,
                    import_delay_ms=rng.choice([0, 50, 400]) if wait else 0,
                    faults={"seed": seed, "rules": rules}, fault_kinds=kinds)
 
+    # ---- issue 12 draws: keep them after the ones above, in this order.
+    plan.dedupe_on = rng.choices(["email", "email_or_sms", "sms"], weights=[6, 3, 1])[0]
+    if rng.random() < 0.3:
+        plan.group_names = [f"chaos-{rng.randint(1, 3)}"]
+    # Faults that make a request's rows land late (a retry after a later chunk went through), by
+    # count so that small inputs meet them too.
+    reorder = {
+        "drop-early": lambda: _rule("drop", count=1, after=rng.randint(0, 3)),
+        "dropMidResponse-early": lambda: _rule("dropMidResponse", count=1, after=rng.randint(0, 3)),
+        "503-retry-after": lambda: _rule("status", status=503, retryAfter=1, count=rng.randint(1, 2),
+                                         after=rng.randint(0, 2)),
+        "503-burst": lambda: _rule("status", status=503, count=2, after=rng.randint(0, 3)),
+        "stall-late": lambda: _rule("stall", delayMs=timeout_ms + 500, count=1, after=rng.randint(1, 4)),
+        "duplicated": lambda: _rule("duplicated", probability=0.05),
+    }
+    extra = rng.sample(sorted(reorder), k=rng.choice([0, 1, 1, 2]))
+    # first in the list: a rule that applies to every request (failedObject) would hide them
+    plan.faults["rules"] = [reorder[k]() for k in extra] + plan.faults["rules"]
+    plan.fault_kinds = kinds + extra
+    # Always on, as Yespo itself refuses a repeat: a retry of a request that was processed but
+    # whose answer was lost is then answered "Duplicated request" instead of being applied twice.
+    # (Without it, replaying a chunk whose rows interact — a row, then a later row of the same
+    # email with an externalCustomerId — is not idempotent, and no client can prevent that.)
+    rng.random()     # was the window's on/off draw; kept so that the draws after it stay put
+    plan.duplicate_window_ms = 60000
+    plan.failed_shape = rng.choice(["indexed", "indexed", "contact", "errors", "message", "object", "mixed"])
+    plan.import_order = rng.choice(["arrival", "arrival", "arrival", "reverse", "shuffle"])
+    if plan.import_order != "arrival":
+        # imports must queue up for their order to matter; the client then acknowledges a chunk
+        # only once its import finished
+        plan.import_delay_ms = max(plan.import_delay_ms, rng.choice([30, 80]))
+        plan.import_jitter_ms = rng.choice([0, 30, 100])
+        plan.ack_on = "finished"
+    if plan.failed_shape == "message":
+        # Failures the client cannot map to a row: keep them to rows we can name (a `fraction`
+        # would refuse rows nobody can identify afterwards), so the oracle can set them aside.
+        for r in plan.faults["rules"]:
+            if r["action"] == "rejectRows":
+                r["fraction"] = 0.0
+                r["match"] = [f"@row:{rng.randint(1, rows)}" for _ in range(3)]
 
-def contact_for(plan: RunPlan, row: int) -> dict:
-    """The input contact of a row; bad rows break one validation rule each."""
-    email = _email(plan.seed, row)
-    contact = {"firstName": f"F{row}", "lastName": f"L{plan.seed}",
-               "channels": [{"type": "email", "value": email}]}
-    if row in plan.bad_rows:
-        kind = row % 3
-        if kind == 0:
-            contact["channels"] = [{"type": "email", "value": f"not-an-email-{row}"}]
-        elif kind == 1:
-            contact["channels"] = []
-        else:
-            contact["firstName"] = "x" * 41
-    return contact
+    plan.contacts = make_contacts(plan)
+    _name_matched_rows(plan)
+    return plan
+
+
+# ---------------------------------------------------------------- the input rows
+
+def _email(seed: int, row: int) -> str:
+    return f"chaos{seed}-{row}@example.com"
+
+
+def _phone(seed: int, row: int) -> str:
+    return f"38{seed % 100000:05d}{row:05d}"          # 12 digits, unique per (seed, row)
+
+
+def _ext(seed: int, row: int) -> str:
+    return f"x{seed}-{row}"
+
+
+def make_contacts(plan: RunPlan) -> List[dict]:
+    """The run's input. Each row has a distinct firstName (`F<row>`) so that a stale write shows.
+    About `collision_rate` of the rows reuse an earlier row's email, phone or externalCustomerId
+    in mixed ways (same email with another or no externalCustomerId, same externalCustomerId with
+    another email, same phone, a full repeat, the same email in other letter case); most of them
+    pick a row a few chunks back, so that the two rows are in flight around the same time. The
+    bad rows break one validation rule each."""
+    seed = plan.seed
+    rng = random.Random(f"chaos-input-{seed}")
+    plan.collision_rate = rng.uniform(0.01, 0.05)
+    window = plan.chunk * (plan.concurrency + 2)
+    keys: List[dict] = []
+    out: List[dict] = []
+    for n in range(1, plan.rows + 1):
+        shape = rng.random()
+        email: Optional[str] = _email(seed, n) if shape < 0.85 else None
+        phone: Optional[str] = _phone(seed, n) if shape >= 0.6 else None
+        ext: Optional[str] = _ext(seed, n) if rng.random() < 0.3 else None
+        if keys and rng.random() < plan.collision_rate:
+            if rng.random() < 0.7:
+                j = rng.randrange(max(0, len(keys) - window), len(keys))
+            else:
+                j = rng.randrange(len(keys))
+            src = keys[j]
+            kind = rng.choice(["email-other-ext", "email-no-ext", "ext-other-email", "repeat", "phone",
+                               "email-case"])
+            if kind == "ext-other-email" and src["ext"] is None:
+                kind = "email-no-ext"
+            if kind == "phone" and src["phone"] is None:
+                kind = "email-other-ext"
+            if kind in ("email-other-ext", "email-no-ext", "email-case") and src["email"] is None:
+                kind = "phone"
+            if kind == "email-other-ext":
+                email, ext = src["email"], _ext(seed, n)
+            elif kind == "email-no-ext":
+                email, ext = src["email"], None
+            elif kind == "email-case":
+                email = src["email"].upper() if rng.random() < 0.5 else src["email"].capitalize()
+            elif kind == "ext-other-email":
+                ext, email = src["ext"], _email(seed, n)
+            elif kind == "repeat":
+                email, phone, ext = src["email"], src["phone"], src["ext"]
+            elif kind == "phone":
+                p = src["phone"]
+                phone = rng.choice([p, "+" + p, f"+{p[:2]} {p[2:5]} {p[5:8]}-{p[8:]}"])
+        # every good row carries what the job's dedupeOn needs (an externalCustomerId also does)
+        if ext is None and plan.dedupe_on == "email" and email is None:
+            email = _email(seed, n)
+        if ext is None and plan.dedupe_on == "sms" and phone is None:
+            phone = _phone(seed, n)
+        if email is None and phone is None:
+            email = _email(seed, n)
+        contact: dict = {"firstName": f"F{n}"}
+        if rng.random() < 0.85:
+            contact["lastName"] = f"L{seed}-{n}"       # absent: a full write empties it
+        if ext is not None:
+            contact["externalCustomerId"] = ext
+        contact["channels"] = ([{"type": "email", "value": email}] if email else []) + \
+                              ([{"type": "sms", "value": phone}] if phone else [])
+        if rng.random() < 0.3:
+            contact["fields"] = [{"id": 7001, "value": f"r{n}"}]
+            if rng.random() < 0.5:
+                contact["fields"].append({"id": 7002, "value": f"s{n}"})
+        if rng.random() < 0.1:
+            contact["languageCode"] = rng.choice(["en", "uk", "pl"])
+        keys.append({"email": email.lower() if email else None,
+                     "phone": "".join(ch for ch in phone if ch.isdigit()) if phone else None, "ext": ext})
+        if n in plan.bad_rows:
+            kind = n % 3
+            if kind == 0:
+                contact["channels"] = [{"type": "email", "value": f"not-an-email-{n}"}]
+            elif kind == 1:
+                contact["channels"] = []
+            else:
+                contact["firstName"] = "x" * 41
+        out.append(contact)
+    return out
+
+
+def _name_matched_rows(plan: RunPlan) -> None:
+    """Turns `@row:N` in fault rules' `match` into the email of row N, or of the next good row
+    whose email no other row uses (so that the rule refuses exactly one row wherever it fires;
+    `failedObject` answers only the first failure of a request)."""
+    counts: Dict[str, int] = {}
+    for c in plan.contacts:
+        for ch in c["channels"]:
+            counts[ch["value"].lower()] = counts.get(ch["value"].lower(), 0) + 1
+    for rule in plan.faults["rules"]:
+        if "match" not in rule:
+            continue
+        named = []
+        for m in rule["match"]:
+            if not m.startswith("@row:"):
+                named.append(m)
+                continue
+            start = int(m[5:])
+            for k in range(plan.rows):
+                n = (start - 1 + k) % plan.rows + 1
+                c = plan.contacts[n - 1]
+                emails = [ch["value"] for ch in c["channels"] if ch["type"] == "email"]
+                if n not in plan.bad_rows and len(c["channels"]) == 1 and emails and counts[emails[0].lower()] == 1:
+                    named.append(emails[0])
+                    break
+        rule["match"] = named

@@ -5,13 +5,14 @@ the Python binding, the Go binding), and then checks the invariants against the 
 state:
 
   1. every input row has exactly one outcome, and the counts add up to the input;
-  2. every row reported accepted is stored in the emulator with the right fields;
+  2. the emulator's final contacts are what applying the rows reported accepted one at a time,
+     in input order, to a model of the emulator gives (chaos/oracle.py, chaos/model.py);
   3. exactly the deliberately bad rows are reported invalid;
   4. the request budget was never exceeded and no more than the configured concurrency was in flight;
   5. the front end never crashed and the API key appears in none of its output.
 
     python chaos/run.py --runs 300            # make chaos
-    python chaos/run.py --runs 12             # the short version inside make test
+    python chaos/run.py --runs 15 --first-seed 1000   # the short version inside make test
     python chaos/run.py --seed 1234 --front go   # replay one failing run
     python chaos/run.py --runs 4 --tls           # through nginx: HTTPS + HTTP/2, CA from CURL_CA_BUNDLE
 """
@@ -51,22 +52,45 @@ class ThroughFront:
         return self._front.api_url
 
 
+def self_test() -> None:
+    """The oracle is only as good as its model: run their tests first (they also compare the
+    model with a real emulator, and check that the oracle catches a naive parallel sender)."""
+    import test_model
+    import test_oracle
+    started = time.monotonic()
+    n = 0
+    for mod in (test_model, test_oracle):
+        for name, fn in sorted(vars(mod).items()):
+            if name.startswith("test_") and callable(fn):
+                fn()
+                n += 1
+    print(f"[chaos] self-test: {n} model and oracle tests passed in {time.monotonic() - started:.1f} s", flush=True)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=300)
     ap.add_argument("--first-seed", type=int, default=1)
     ap.add_argument("--seed", type=int, help="replay exactly this seed")
     ap.add_argument("--front", choices=sorted(FRONTS), help="force one front end")
+    ap.add_argument("--no-ack-on", action="store_true",
+                    help="diagnostic: keep the emulator's importOrder but do not ask the client to acknowledge "
+                         "on finished (the oracle should then find stale overwrites)")
     ap.add_argument("--work", default=str(Path(__file__).resolve().parents[1] / "bench" / "work" / "chaos"))
     ap.add_argument("--summary", help="write the figures as JSON here")
     ap.add_argument("--tls", action="store_true",
                     help="reach the emulator through nginx (HTTPS + HTTP/2, a private CA given as CURL_CA_BUNDLE)")
+    ap.add_argument("--no-self-test", action="store_true",
+                    help="skip the model's and the oracle's own tests (chaos/test_*.py, a few seconds)")
     args = ap.parse_args()
+    if not args.no_self_test and args.seed is None:
+        self_test()
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     seeds: List[int] = [args.seed] if args.seed is not None else list(
         range(args.first_seed, args.first_seed + args.runs))
-    figures = {"tls": bool(args.tls), "runs": 0, "failed": 0, "rowsMoved": 0, "rowsLost": 0, "faultsInjected": 0,
+    figures = {"tls": bool(args.tls), "runs": 0, "failed": 0, "rowsMoved": 0, "rowsLost": 0, "stateMismatches": 0,
+               "runsWithStateMismatch": 0, "uncertainRows": 0, "faultsInjected": 0,
                "requests": 0, "crashes": 0, "byFront": {}, "seconds": 0.0}
     failures = []
     started = time.monotonic()
@@ -81,6 +105,9 @@ def main() -> int:
             print(f"[chaos] through nginx at {front.api_url} (TLS + HTTP/2)", flush=True)
         for seed in seeds:
             plan: RunPlan = draw_plan(seed, forced_front=args.front)
+            if args.no_ack_on and plan.ack_on:
+                plan.ack_on = None
+                plan.notes.append("--no-ack-on: importOrder kept, client not told")
             front = FRONTS[plan.front]
             result = front.run(plan, emu, work, API_KEY)
             problems = check_run(plan, result, emu, API_KEY)
@@ -89,6 +116,9 @@ def main() -> int:
             figures["byFront"][plan.front] = figures["byFront"].get(plan.front, 0) + 1
             figures["rowsMoved"] += result.accepted
             figures["rowsLost"] += int(result.extra.get("lost", 0))
+            figures["stateMismatches"] += int(result.extra.get("stateMismatches", 0))
+            figures["runsWithStateMismatch"] += int(bool(result.extra.get("stateMismatches", 0)))
+            figures["uncertainRows"] += int(result.extra.get("uncertainRows", 0))
             figures["faultsInjected"] += stats.get("faultsInjected", 0)
             figures["requests"] += stats.get("requests", 0)
             if result.crashed:
@@ -97,12 +127,24 @@ def main() -> int:
             print(f"[chaos] seed {seed:5} {plan.front:6} rows {plan.rows:5} chunk {plan.chunk:4} "
                   f"conc {plan.concurrency:2} rate {plan.rate:3} faults {len(plan.faults['rules']):2} "
                   f"-> accepted {result.accepted:5} {status}", flush=True)
+            for note in plan.notes:
+                figures.setdefault("notes", {})[note] = figures.setdefault("notes", {}).get(note, 0) + 1
             if problems:
+                print(f"        {plan.describe()}" + (f"; {'; '.join(plan.notes)}" if plan.notes else ""))
+            if problems:
+                keep = work / f"failed-{seed}-{plan.front}"
+                keep.mkdir(exist_ok=True)
+                (keep / "emulator-contacts.ndjson").write_text(
+                    "".join(json.dumps(c) + "\n" for c in emu.contacts()))
+                (keep / "emulator-imports.json").write_text(json.dumps(emu._call("GET", "/imports"), indent=1))
+                for name in ("report.json", "rows.ndjson", "outcomes.ndjson", "journal", f"input-{seed}.ndjson"):
+                    if (work / name).exists():
+                        (keep / name).write_bytes((work / name).read_bytes())
                 figures["failed"] += 1
                 failures.append((seed, plan.front, problems))
                 for p in problems:
                     print(f"        {p}")
-                print(f"        replay: python chaos/run.py --seed {seed} --front {plan.front}{' --tls' if args.tls else ''}")
+                print(f"        replay: python chaos/run.py --seed {seed} --front {plan.front}{' --tls' if args.tls else ''}   (files: {keep})")
     figures["seconds"] = round(time.monotonic() - started, 1)
     print("[chaos] " + json.dumps(figures))
     if args.summary:
@@ -110,7 +152,7 @@ def main() -> int:
     if failures:
         print(f"[chaos] {len(failures)} of {len(seeds)} runs broke an invariant:")
         for seed, front, problems in failures:
-            print(f"  python chaos/run.py --seed {seed} --front {front}   # {problems[0]}")
+            print(f"  python chaos/run.py --seed {seed} --front {front}   # {problems[0].splitlines()[0]}")
         return 1
     print(f"{len(seeds)} passed, 0 failed")
     return 0

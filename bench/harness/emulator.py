@@ -58,6 +58,15 @@ class Emulator:
     def configure(self, cfg: dict) -> None:
         self._call("POST", "/config", cfg)
 
+    def config(self) -> dict:
+        """The current settings (GET /_emulator/config): also tells which keys this build knows."""
+        return self._call("GET", "/config")
+
+    def contacts(self) -> list:
+        """Every stored contact (GET /_emulator/contacts, NDJSON), deleted ones included."""
+        with urllib.request.urlopen(self.url + "/_emulator/contacts", timeout=300) as r:
+            return [json.loads(line) for line in r.read().decode("utf-8").splitlines() if line.strip()]
+
     def set_faults(self, faults: dict) -> None:
         self._call("POST", "/faults", faults)
 

@@ -24,11 +24,20 @@ def main() -> int:
     for flag in ("--concurrency", "--rate", "--chunk-size"):
         ap.add_argument(flag, type=int, required=True)
     ap.add_argument("--wait", action="store_true")
+    ap.add_argument("--dedupe-on", default="email")
+    ap.add_argument("--group", action="append", default=[])
+    ap.add_argument("--ack-on")
+    ap.add_argument("--import-timeout", type=float, default=1200.0)
     a = ap.parse_args()
+    job = {"wait": a.wait, "batch_size": 1000, "dedupe_on": a.dedupe_on}
+    if a.group:
+        job["group_names"] = a.group
+    if a.ack_on:
+        job["ack_on"] = a.ack_on
     with yespo.Client(os.environ["YESPO_API_KEY"], base_url=a.base_url, concurrency=a.concurrency,
                       rate_limit=a.rate, chunk_size=a.chunk_size, retry_base=0.05, retry_max=1.0,
-                      import_poll_interval=0.1) as client:
-        report = client.upsert_contacts(rows(a.input), wait=a.wait, batch_size=1000)
+                      import_poll_interval=0.1, import_timeout=a.import_timeout) as client:
+        report = client.upsert_contacts(rows(a.input), **job)
         with open(a.report, "w", encoding="utf-8") as f:
             json.dump(report.summary(), f)
         with open(a.rows, "w", encoding="utf-8") as f:

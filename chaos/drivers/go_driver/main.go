@@ -23,14 +23,33 @@ func main() {
 	rate := flag.Int("rate", 0, "")
 	chunk := flag.Int("chunk-size", 3000, "")
 	wait := flag.Bool("wait", false, "")
+	dedupeOn := flag.String("dedupe-on", "email", "")
+	ackOn := flag.String("ack-on", "", "")
+	importTimeoutS := flag.Float64("import-timeout", 300, "seconds")
+	var groups stringList
+	flag.Var(&groups, "group", "")
 	flag.Parse()
-	if err := run(*input, *baseURL, *reportPath, *rowsPath, *concurrency, *rate, *chunk, *wait); err != nil {
+	importTimeout := time.Duration(*importTimeoutS * float64(time.Second))
+	opts := yespo.UpsertOptions{Wait: *wait, DedupeOn: *dedupeOn, GroupNames: groups}
+	if *ackOn != "" {
+		if err := setAckOn(&opts, *ackOn); err != nil {
+			fmt.Fprintln(os.Stderr, "go-driver:", err)
+			os.Exit(2)
+		}
+	}
+	if err := run(*input, *baseURL, *reportPath, *rowsPath, *concurrency, *rate, *chunk, importTimeout, opts); err != nil {
 		fmt.Fprintln(os.Stderr, "go-driver:", err)
 		os.Exit(2)
 	}
 }
 
-func run(input, baseURL, reportPath, rowsPath string, concurrency, rate, chunk int, wait bool) error {
+type stringList []string
+
+func (s *stringList) String() string     { return fmt.Sprint(*s) }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+func run(input, baseURL, reportPath, rowsPath string, concurrency, rate, chunk int, importTimeout time.Duration,
+	opts yespo.UpsertOptions) error {
 	f, err := os.Open(input)
 	if err != nil {
 		return err
@@ -49,12 +68,12 @@ func run(input, baseURL, reportPath, rowsPath string, concurrency, rate, chunk i
 	client, err := yespo.NewClient(os.Getenv("YESPO_API_KEY"), yespo.WithBaseURL(baseURL),
 		yespo.WithConcurrency(concurrency), yespo.WithRateLimit(rate), yespo.WithChunkSize(chunk),
 		yespo.WithRetryBackoff(50*time.Millisecond, time.Second),
-		yespo.WithImportPolling(100*time.Millisecond, 5*time.Minute))
+		yespo.WithImportPolling(100*time.Millisecond, importTimeout))
 	if err != nil {
 		return err
 	}
 	defer client.Close()
-	report, err := client.UpsertContacts(context.Background(), contacts, yespo.UpsertOptions{Wait: wait})
+	report, err := client.UpsertContacts(context.Background(), contacts, opts)
 	if report == nil {
 		return err
 	}
