@@ -99,7 +99,7 @@ public enum ClientOptionTable {
                      doc: "processes expected on the budget, for the fallback rate while Redis is lost",
                      set: { s, v in if case .integer(let n) = v { s.sharedBudget.expectedProcesses = Int(n) } },
                      get: { s in Int64(s.sharedBudget.expectedProcesses) }),
-        ClientOption(id: 41, cName: "YESPO_OPT_SHARED_BUDGET_FALLBACK", key: "sharedBudgetFallback", kind: .integer,
+        ClientOption(id: 41, cName: "YESPO_OPT_SHARED_BUDGET_FALLBACK", key: "sharedBudgetFallback", kind: .boolean,
                      range: 0...1, defaultText: "0", python: "shared_budget_fallback", pythonUnit: nil,
                      go: "WithSharedBudgetFallback", cli: "--shared-budget-fallback",
                      doc: "Redis unreachable at start: 0 = error, 1 = start on the local fallback (Python/CLI: error|local)",

@@ -17,6 +17,7 @@ extension JobCore {
         while true {
             var batches: [OutcomeBatch] = []
             var polls: [ImportWait] = []
+            var dispatch: [ChunkPart] = []
             var progressDue = false
             var exiting = false
             var outcomeHandler: (@Sendable (OutcomeBatch) -> Void)? = nil
@@ -44,6 +45,9 @@ extension JobCore {
                 }
                 if now >= nextPollNs {
                     polls = importsToPollLocked(now: now)
+                    // A wait that timed out just finalised its chunk: later rows of its contacts
+                    // may go now (nothing else would wake the sender, and the job would hang).
+                    dispatch = takeDispatchableLocked()
                     nextPollNs = now + pollNs
                 }
                 exiting = closing
@@ -62,6 +66,7 @@ extension JobCore {
                 return
             }
             if progressDue, let progressHandler { progressHandler(progress()) }
+            submit(dispatch)
             poll(polls)
         }
     }

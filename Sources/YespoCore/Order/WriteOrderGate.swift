@@ -8,16 +8,20 @@
 // not sent either ("poisoned"), so that a later --resume sends both, in order, instead of
 // resending the older one over the newer.
 //
-// Memory is bounded by what is in flight plus what is held back (the job stops taking new chunks
-// while `heldLimit` rows wait), never by the input. Guarded by the job's monitor.
+// "May be the same contact" is transitive (KeyComponents): the counts below are kept per
+// component root, so a row waits for any unacknowledged row connected to it through keys that
+// rows carried together. Held rows are bounded (the job stops taking new chunks while
+// `heldLimit` rows wait); the components grow with the input's multi-key rows. Guarded by the
+// job's monitor.
 
 struct WriteOrderGate {
-    /// Keys of rows handed to the server and not yet acknowledged → how many such rows carry each.
+    /// Component roots of rows handed to the server and not yet acknowledged → how many.
     private var inflight: [UInt64: Int] = [:]
-    /// Keys of held-back rows → how many held rows carry each.
+    /// Component roots of held-back rows → how many.
     private var heldKeys: [UInt64: Int] = [:]
-    /// Keys of rows that ended notSent (or were poisoned themselves) → the row that first did.
+    /// Component roots of rows that ended notSent (or were poisoned themselves) → the row that first did.
     private var poisoned: [UInt64: Int] = [:]
+    private var components = KeyComponents()
     private(set) var held: [HeldRow] = []
     private var heldHead = 0
     /// Held rows waiting; above this the job sends only catch-up chunks until they drain.
@@ -49,14 +53,22 @@ struct WriteOrderGate {
     var isFull: Bool { heldCount >= heldLimit }
     var hasHeld: Bool { heldCount > 0 }
 
-    private func blocks(_ key: UInt64) -> Bool {
-        inflight[key] != nil || heldKeys[key] != nil
+    private func blocks(root: UInt64) -> Bool {
+        inflight[root] != nil || heldKeys[root] != nil
     }
 
-    private func poisonSource(_ keys: OrderKeys) -> Int? {
-        guard !poisoned.isEmpty else { return nil }
-        for i in 0..<keys.count { if let row = poisoned[keys[i]] { return row } }
-        return nil
+    /// Joins the row's keys into one component (moving the counts of roots that merge) and
+    /// returns its root; nil for a row without keys.
+    private mutating func root(of keys: OrderKeys) -> UInt64? {
+        components.unite(keys) { absorbed, into in
+            if let n = inflight.removeValue(forKey: absorbed) { inflight[into, default: 0] += n }
+            if let n = heldKeys.removeValue(forKey: absorbed) { heldKeys[into, default: 0] += n }
+            if let row = poisoned.removeValue(forKey: absorbed), poisoned[into] == nil { poisoned[into] = row }
+        }
+    }
+
+    private mutating func currentRoot(_ keys: OrderKeys) -> UInt64? {
+        keys.isEmpty ? nil : components.find(keys[0])
     }
 
     /// Splits a chunk about to be sent: rows free of earlier unacknowledged twins stay in it (and
@@ -66,18 +78,22 @@ struct WriteOrderGate {
         var keep: [Int] = []
         keep.reserveCapacity(chunk.count)
         // Nothing in flight, held or poisoned (every job's first chunk, and jobs without repeats
-        // whose chunks never overlap in time): nothing to check.
+        // whose chunks never overlap in time): nothing to wait for, only the keys to join.
         let quiet = inflight.isEmpty && heldKeys.isEmpty && poisoned.isEmpty
         for position in 0..<chunk.count {
             let keys = chunk.keys[position]
-            if quiet || keys.isEmpty {
+            guard let root = root(of: keys) else {
                 keep.append(position)
-            } else if let source = poisonSource(keys) {
-                poison(keys, row: source)
+                continue
+            }
+            if quiet {
+                keep.append(position)
+            } else if let source = poisoned[root] {
                 result.poisonedRows.append((chunk.rows[position], source))
-            } else if keys.contains(where: blocks) {
-                // Held rows register their keys, so a later row of this chunk sharing one waits
-                // too. Kept rows sharing a key travel in one request, which Yespo applies in order.
+            } else if blocks(root: root) {
+                // Held rows register their component, so a later row of this chunk connected to
+                // it waits too. Kept rows of one component travel in one request, which Yespo
+                // applies in order.
                 hold(HeldRow(row: chunk.rows[position],
                              contact: Array(chunk.body[Int(chunk.starts[position])..<Int(chunk.ends[position])]),
                              keys: keys, dedupeValue: chunk.dedupeValues?[position] ?? nil))
@@ -93,26 +109,21 @@ struct WriteOrderGate {
     }
 
     private mutating func markInflight(_ keys: OrderKeys) {
-        keys.forEach { inflight[$0, default: 0] += 1 }
+        if let root = currentRoot(keys) { inflight[root, default: 0] += 1 }
     }
 
     private mutating func hold(_ row: HeldRow) {
-        row.keys.forEach { heldKeys[$0, default: 0] += 1 }
+        if let root = currentRoot(row.keys) { heldKeys[root, default: 0] += 1 }
         held.append(row)
         heldTotal += 1
-    }
-
-    private mutating func poison(_ keys: OrderKeys, row: Int) {
-        keys.forEach { if poisoned[$0] == nil { poisoned[$0] = row } }
     }
 
     /// A sent row is acknowledged (or known never to arrive): its keys stop blocking. A row that
     /// ended notSent poisons its keys for the rest of the job.
     mutating func release(_ keys: OrderKeys, row: Int, notSent: Bool) {
-        keys.forEach { key in
-            if let n = inflight[key] { inflight[key] = n > 1 ? n - 1 : nil }
-        }
-        if notSent { poison(keys, row: row) }
+        guard let root = currentRoot(keys) else { return }
+        if let n = inflight[root] { inflight[root] = n > 1 ? n - 1 : nil }
+        if notSent && poisoned[root] == nil { poisoned[root] = row }
     }
 
     /// Held rows that may go now, in row order: none of their keys in flight, and no earlier
@@ -121,7 +132,7 @@ struct WriteOrderGate {
     /// when fewer than `minRows` are ready (a catch-up chunk of one row is worth it only at the end).
     mutating func takeReady(maxRows: Int, maxBytes: Int, minRows: Int) -> (ready: [HeldRow], poisonedRows: [(row: Int, because: Int)]) {
         guard hasHeld else { return ([], []) }
-        if minRows > 1 && readyCount(limit: minRows) < minRows && !hasPoisonedHeld { return ([], []) }
+        if minRows > 1 && readyCount(limit: minRows) < minRows && !hasPoisonedHeld() { return ([], []) }
         var ready: [HeldRow] = []
         var poisonedRows: [(row: Int, because: Int)] = []
         var stillHeld: [HeldRow] = []
@@ -129,20 +140,20 @@ struct WriteOrderGate {
         var bytes = 0
         for index in heldHead..<held.count {
             let row = held[index]
-            if let source = poisonSource(row.keys) {
-                poison(row.keys, row: source)
+            let root = currentRoot(row.keys)
+            if let root, let source = poisoned[root] {
                 poisonedRows.append((row.row, source))
                 unhold(row.keys)
                 continue
             }
             let free = ready.count < maxRows && bytes + row.contact.count + 1 <= maxBytes
-                && !row.keys.contains(where: { inflight[$0] != nil || earlier.contains($0) })
+                && root.map { inflight[$0] == nil && !earlier.contains($0) } ?? true
             if free {
                 ready.append(row)
                 bytes += row.contact.count + 1
                 unhold(row.keys)
             } else {
-                row.keys.forEach { earlier.insert($0) }
+                if let root { earlier.insert(root) }
                 stillHeld.append(row)
             }
         }
@@ -153,23 +164,21 @@ struct WriteOrderGate {
     }
 
     /// How many held rows could go now, counting at most to `limit`.
-    private func readyCount(limit: Int) -> Int {
+    private mutating func readyCount(limit: Int) -> Int {
         var earlier: Set<UInt64> = []
         var n = 0
         for index in heldHead..<held.count where n < limit {
-            let row = held[index]
-            if row.keys.contains(where: { inflight[$0] != nil || earlier.contains($0) }) {
-                row.keys.forEach { earlier.insert($0) }
-            } else {
-                n += 1
-            }
+            guard let root = currentRoot(held[index].keys) else { n += 1; continue }
+            if inflight[root] != nil || earlier.contains(root) { earlier.insert(root) } else { n += 1 }
         }
         return n
     }
 
-    private var hasPoisonedHeld: Bool {
+    private mutating func hasPoisonedHeld() -> Bool {
         guard !poisoned.isEmpty else { return false }
-        for index in heldHead..<held.count where poisonSource(held[index].keys) != nil { return true }
+        for index in heldHead..<held.count {
+            if let root = currentRoot(held[index].keys), poisoned[root] != nil { return true }
+        }
         return false
     }
 
@@ -183,9 +192,8 @@ struct WriteOrderGate {
     }
 
     private mutating func unhold(_ keys: OrderKeys) {
-        keys.forEach { key in
-            if let n = heldKeys[key] { heldKeys[key] = n > 1 ? n - 1 : nil }
-        }
+        guard let root = currentRoot(keys) else { return }
+        if let n = heldKeys[root] { heldKeys[root] = n > 1 ? n - 1 : nil }
     }
 
     /// The rows at `positions` of a chunk as a chunk of their own (body spliced anew).

@@ -179,4 +179,31 @@ struct WriteOrderTests {
             }
         }
     }
+
+    /// Chaos seed 1005, made small: rows (X, a), (X, b), …, (a). The second moves contact X off
+    /// email a, so the last row must create a contact of its own — it shares no key with the
+    /// second, yet must wait for it ("the same contact" is transitive through keys rows carried
+    /// together). Run several times: out-of-order imports make the wrong order likely.
+    @Test func aRowWaitsForAnEarlierRowConnectedThroughAnotherKey() throws {
+        for attempt in 0..<4 {
+            try EmulatorProcess.with(["--quiet", "--rate-limit-bulk", "0", "--seed", "\(attempt + 1)", "--import-delay-ms", "150",
+                                      "--import-delay-jitter-ms", "150", "--import-order", "shuffle"]) { emu in
+                let client = try jobClient(emu) { $0.chunkSize = 1; $0.concurrency = 2 }
+                defer { client.close() }
+                var options = UpsertOptions()
+                options.ackOn = .finished
+                let job = try client.beginUpsert(options)
+                var rows = [#"{"externalCustomerId":"X","firstName":"R1","channels":[{"type":"email","value":"a@example.com"}]}"#,
+                            #"{"externalCustomerId":"X","firstName":"R2","channels":[{"type":"email","value":"b@example.com"}]}"#]
+                for n in 3...9 { rows.append(#"{"firstName":"R\#(n)","channels":[{"type":"email","value":"f\#(n)@example.com"}]}"#) }
+                rows.append(#"{"firstName":"R10","channels":[{"type":"email","value":"a@example.com"}]}"#)
+                try job.feed(rows.joined(separator: "\n"))
+                let report = try job.finish()
+                #expect(report.accepted == 10)
+                let names = try emulatorNamesByEmail(emu)
+                #expect(names["b@example.com"] == "R2", "attempt \(attempt): contact X should hold row 2")
+                #expect(names["a@example.com"] == "R10", "attempt \(attempt): row 10 should have made its own contact")
+            }
+        }
+    }
 }

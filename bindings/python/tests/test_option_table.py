@@ -34,7 +34,9 @@ def test_every_client_option_is_a_client_keyword_with_the_header_number() -> Non
 
 
 def test_every_upsert_option_is_a_keyword_of_both_upsert_calls() -> None:
-    for call in (yespo.Client.upsert_contacts, yespo.Client.upsert_file):
+    from yespo._upserts import UpsertMethods  # Client.upsert_contacts routes DataFrames, then calls this
+
+    for call in (UpsertMethods.upsert_contacts, UpsertMethods.upsert_file):
         keywords = set(inspect.signature(call).parameters)
         missing = [name for name in upsert_options() if name not in keywords]
         assert not missing, f"{call.__name__} lacks {missing}"
