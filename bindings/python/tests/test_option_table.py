@@ -9,18 +9,23 @@ import inspect
 import sys
 from pathlib import Path
 
+import pytest
+
 import yespo
 from yespo import _constants
 from yespo._native import lib
 from yespo._options import client_options, option_tables, upsert_options
 
 ROOT = Path(__file__).resolve().parents[3]
-sys.path.insert(0, str(ROOT / "bindings" / "python" / "tools"))
-import gen_constants  # noqa: E402
+HEADER = ROOT / "include" / "yespo.h"
 
 
+@pytest.mark.skipif(not HEADER.exists(), reason="needs the repository's header (the wheel check runs these tests alone)")
 def test_constants_are_the_headers() -> None:
-    header = (ROOT / "include" / "yespo.h").read_text(encoding="utf-8")
+    sys.path.insert(0, str(ROOT / "bindings" / "python" / "tools"))
+    import gen_constants
+
+    header = HEADER.read_text(encoding="utf-8")
     generated = gen_constants.render(header)
     committed = Path(_constants.__file__).read_text(encoding="utf-8")
     assert committed == generated, "run: python bindings/python/tools/gen_constants.py"
