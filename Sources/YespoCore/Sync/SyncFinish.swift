@@ -118,3 +118,8 @@ public enum SyncStatus {
         return o.text
     }
 }
+
+extension SyncJob {
+    /// The upsert job carrying the rows sent (nil in a dry run): for callers that watch or cancel it.
+    public var upsertJob: UpsertJob? { job }
+}

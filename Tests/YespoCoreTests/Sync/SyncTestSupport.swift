@@ -9,7 +9,10 @@ final class TempDir {
     let path: String
     init() {
         var template = Array("/tmp/yespo-sync-XXXXXX".utf8CString)
-        path = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress)!) }
+        path = template.withUnsafeMutableBufferPointer { buffer -> String in
+            guard let made = mkdtemp(buffer.baseAddress!) else { fatalError("mkdtemp failed") }
+            return String(cString: made)
+        }
     }
     deinit { _ = system("rm -rf '\(path)'") }
     func file(_ name: String) -> String { path + "/" + name }
