@@ -29,6 +29,7 @@ from .errors import (
     YespoError,
     YespoTimeoutError,
 )
+from ._sync import SyncReport, sync_status
 from .report import ChunkInfo, Progress, RowOutcome, UnmappedFailure, UpsertReport
 from .types import Address, Channel, Contact, Field, ImportStatus, Segment
 
@@ -54,6 +55,7 @@ __all__ = [
     "RowOutcome",
     "Segment",
     "StateError",
+    "SyncReport",
     "TransportError",
     "UnmappedFailure",
     "UpsertReport",
@@ -62,6 +64,7 @@ __all__ = [
     "YespoTimeoutError",
     "core_version",
     "library_path",
+    "sync_status",
 ]
 
 
