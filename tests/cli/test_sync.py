@@ -128,7 +128,7 @@ def test_the_state_never_holds_the_key_or_an_email(emu, tmp_path):
     write_source(src, 50)
     p = sync(emu, src, state, "--delete-missing", key=SECRET_KEY)
     assert p.returncode == 0, p.stderr
-    for f in tmp_path.iterdir():
+    for f in tmp_path.glob("state.db*"):
         data = f.read_bytes()
         assert SECRET_KEY.encode() not in data and b"@example.com" not in data, f
 
