@@ -216,8 +216,9 @@ def main() -> int:
     machine = f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
     if sync_result is not None:
         sync_bench.write(sync_result, Path(args.results), args.smoke, _dt.date.today().isoformat(), machine)
-    write_results(rows, Path(args.results), smoke=args.smoke, machine=machine,
-                  date=_dt.date.today().isoformat(), titles={s.name: s.title for s in scenarios(args.smoke)})
+    if rows:  # a sync-only run leaves the other scenarios' results alone
+        write_results(rows, Path(args.results), smoke=args.smoke, machine=machine,
+                      date=_dt.date.today().isoformat(), titles={s.name: s.title for s in scenarios(args.smoke)})
     for f in failures:
         print("[bench] FAILED:", f)
     print(f"[bench] {len(rows) + (1 if sync_result else 0)} runs, {len(failures)} failed")

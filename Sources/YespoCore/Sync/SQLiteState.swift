@@ -231,11 +231,12 @@ final class SQLiteState: StateConnection {
     }
 
     func bytesOnDisk() -> Int? {
-        var total = 0
-        for suffix in ["", "-wal"] {
-            var st = stat()
-            if stat(path + suffix, &st) == 0 { total += Int(st.st_size) }
-        }
-        return total
+        // Pages in use, the WAL's committed ones included: the file's size once checkpointed
+        // (which close() does), whatever moment this is asked.
+        guard let stmt = try? prepare("SELECT (SELECT page_count FROM pragma_page_count()) * (SELECT page_size FROM pragma_page_size())")
+        else { return nil }
+        defer { sqlite3_finalize(stmt) }
+        guard sqlite3_step(stmt) == SQLITE_ROW else { return nil }
+        return Int(sqlite3_column_int64(stmt, 0))
     }
 }
