@@ -257,7 +257,6 @@ def test_postgres_state(emu, tmp_path, postgres):
     p = sync(emu, src, postgres, "--delete-missing")
     assert p.returncode == 0 and summary_json(p)["sent"] == 0
     assert emu.stats()["contactsReceived"] == 0
-    # a second machine (process) while one holds the state: refused
     s = json.loads(run_cli(["sync", "--status", postgres, "--json"], emu).stdout)
     assert s["store"] == "postgres" and s["entries"] == 120
     assert "postgres@" in s["state"]

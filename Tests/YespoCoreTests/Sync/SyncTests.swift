@@ -239,6 +239,10 @@ struct SyncTests {
             #expect(try contactsReceived(emu) == 1)
             let third = try runSync(client, state: pg.url, source: source) { $0.missing = .delete }
             #expect(third.counts.sent == 0 && third.missing?.count == 0 && third.stateEntries == 299)
+            // Several machines share one state, one run at a time: the advisory lock refuses a second.
+            let holding = try client.beginSync(state: pg.url, options: SyncOptions())
+            #expect(throws: YespoError.self) { _ = try client.beginSync(state: pg.url, options: SyncOptions()) }
+            _ = try holding.finish()
             let status = try JSONValue.parse(try SyncStatus.json(state: pg.url))
             #expect(status["entries"]?.int == 299)
             #expect(status["store"]?.string == "postgres")
