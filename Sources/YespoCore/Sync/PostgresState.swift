@@ -8,6 +8,7 @@ final class PostgresState: StateConnection {
     private let pq: LibPQ
     private var conn: OpaquePointer?
     private let display: String
+    private var holdsLock = false
     private static let advisoryLock: Int64 = 0x7965_7370_6f53_796e   // "yespoSyn"
 
     var kind: String { "postgres" }
@@ -43,6 +44,10 @@ final class PostgresState: StateConnection {
     deinit { close() }
 
     func close() {
+        // Unlock explicitly: the server drops a closed session's locks only once its backend has
+        // exited, which a run started right after this one could otherwise beat.
+        if holdsLock { _ = try? exec("SELECT pg_advisory_unlock($1)", [String(Self.advisoryLock)]) }
+        holdsLock = false
         if let conn { pq.finish(conn) }
         conn = nil
     }
@@ -201,10 +206,17 @@ final class PostgresState: StateConnection {
     }
 
     func lockForRun() throws(YespoError) {
-        let rows = try exec("SELECT pg_try_advisory_lock($1)", [String(Self.advisoryLock)])
-        guard rows.first?.first == "t" else {
-            throw YespoError(.state, "the sync state \(display) is in use by another running sync")
+        guard !holdsLock else { return }
+        // A session that just ended may hold the lock for a moment longer: try for about a second.
+        for attempt in 0..<10 {
+            let rows = try exec("SELECT pg_try_advisory_lock($1)", [String(Self.advisoryLock)])
+            if rows.first?.first == "t" {
+                holdsLock = true
+                return
+            }
+            if attempt < 9 { usleep(100_000) }
         }
+        throw YespoError(.state, "the sync state \(display) is in use by another running sync")
     }
 
     func bytesOnDisk() -> Int? {
