@@ -51,7 +51,33 @@ extension SyncJob {
                 }
             }
         }
+        guard writer != nil else { return }
+        // Entries wait in memory for up to a second or 50,000 rows, then go in one transaction:
+        // a transaction rewrites every page it touches, so a million keys committed chunk by
+        // chunk would rewrite the whole file hundreds of times. Entries lost to a kill were
+        // never claimed, so the next run simply sends those rows again.
+        let now = monotonicNs()
+        let due: [StateEntry] = shared.withLock { s in
+            s.uncommitted.append(contentsOf: entries)
+            guard s.uncommitted.count >= Self.commitRows || now - s.lastCommitNs >= Self.commitEveryNs else { return [] }
+            s.lastCommitNs = now
+            defer { s.uncommitted = [] }
+            return s.uncommitted
+        }
+        commitNow(due)
+    }
+
+    /// Writes the entries still waiting (finish calls it once every outcome is in).
+    func flushCommits() {
+        commitNow(shared.withLock { s in
+            defer { s.uncommitted = [] }
+            return s.uncommitted
+        })
+    }
+
+    private func commitNow(_ entries: [StateEntry]) {
         guard !entries.isEmpty, let writer else { return }
+        if shared.withLock({ $0.commitError != nil }) { return }
         do {
             try writer.commit(entries)
             shared.withLock { $0.outcome.committed += entries.count }
@@ -61,4 +87,7 @@ extension SyncJob {
             job?.cancel()
         }
     }
+
+    static var commitRows: Int { 50_000 }
+    static var commitEveryNs: UInt64 { 1_000_000_000 }
 }

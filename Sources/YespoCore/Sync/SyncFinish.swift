@@ -19,6 +19,7 @@ extension SyncJob {
         if let job {
             do { upsert = try job.finish() } catch { if fatal == nil { fatal = error } }
         }
+        flushCommits()
         let commitError = shared.withLock { $0.commitError }
         if fatal == nil, let commitError { fatal = commitError }
         if fatal == nil, let jobFatal = upsert?.fatal, jobFatal.code != .cancelled { fatal = jobFatal }

@@ -63,6 +63,9 @@ public final class SyncJob: @unchecked Sendable {
         var outcome = OutcomeCounts()
         var failures: [SyncRowFailure] = []
         var commitError: YespoError?
+        /// Accepted entries not yet written (see SyncJob.settle).
+        var uncommitted: [StateEntry] = []
+        var lastCommitNs: UInt64 = monotonicNs()
     }
 
     init(client: YespoClient, location: StateLocation, options: SyncOptions) throws(YespoError) {
