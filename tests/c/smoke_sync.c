@@ -87,6 +87,16 @@ static void three_runs(yespo_client *client, const char *state, const char *sour
     }
 }
 
+/* The PostgreSQL server is stopped at exit too, so a failing check (which exits) leaves none behind. */
+static char pg_stop_cmd[512];
+
+static void stop_postgres(void) {
+    if (pg_stop_cmd[0] != 0) {
+        if (system(pg_stop_cmd) != 0) fprintf(stderr, "could not stop PostgreSQL: %s\n", pg_stop_cmd);
+        pg_stop_cmd[0] = 0;
+    }
+}
+
 void sync_calls(yespo_client *client) {
     char dir[] = "/tmp/yespo-csync-XXXXXX";
     char state[128], source[128], cmd[512];
@@ -137,6 +147,8 @@ void sync_calls(yespo_client *client) {
     /* PostgreSQL: the same three runs (the server is started and stopped here) */
     root = getenv("YESPO_REPO_ROOT") != NULL ? getenv("YESPO_REPO_ROOT") : ".";
     snprintf(cmd, sizeof cmd, "bash '%s/scripts/pg-temp.sh' start %s/pg", root, dir);
+    snprintf(pg_stop_cmd, sizeof pg_stop_cmd, "bash '%s/scripts/pg-temp.sh' stop %s/pg", root, dir);
+    atexit(stop_postgres);
     pg = popen(cmd, "r");
     CHECK(pg != NULL);
     if (fgets(url, sizeof url, pg) == NULL) url[0] = 0;
@@ -144,8 +156,7 @@ void sync_calls(yespo_client *client) {
     url[strcspn(url, "\n")] = 0;
     CHECK_MSG(strncmp(url, "postgres://", 11) == 0, "could not start PostgreSQL (%s)", url);
     three_runs(client, url, source);
-    snprintf(cmd, sizeof cmd, "bash '%s/scripts/pg-temp.sh' stop %s/pg", root, dir);
-    CHECK(system(cmd) == 0);
+    stop_postgres();
 
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     CHECK(system(cmd) == 0);
