@@ -30,6 +30,17 @@ final class SQLiteState: StateConnection {
             throw YespoError(.io, "cannot open the sync state \(path): \(message)")
         }
         sqlite3_busy_timeout(handle, 30_000)
+        // Someone else's database (a path mixed up) is left untouched: no table is added to it.
+        let tables = try scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table'")
+        let ours = try scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'yespo_sync_meta'")
+        if tables > 0 && ours == 0 {
+            close()
+            throw YespoError(.invalidArgument, "\(path) is an SQLite database but not a yespo sync state; refusing to add tables to it")
+        }
+        if ours == 0 && !create {
+            close()
+            throw YespoError(.notFound, "no sync state at \(path)")
+        }
         try exec("PRAGMA journal_mode=WAL")
         // WAL + NORMAL: a commit survives a crash of the process; a power cut may lose the last
         // commits, which is safe here (those rows are sent again), never a torn database.
@@ -83,6 +94,14 @@ final class SQLiteState: StateConnection {
             throw failure("cannot prepare a statement")
         }
         return stmt
+    }
+
+    private func scalar(_ sql: String) throws(YespoError) -> Int64 {
+        var stmt: OpaquePointer?
+        guard sqlite3_prepare_v2(db, sql, -1, &stmt, nil) == SQLITE_OK else { throw failure("cannot read \(path)") }
+        defer { sqlite3_finalize(stmt) }
+        guard sqlite3_step(stmt) == SQLITE_ROW else { throw failure("cannot read \(path)") }
+        return sqlite3_column_int64(stmt, 0)
     }
 
     private func transaction(_ body: () throws(YespoError) -> Void) throws(YespoError) {

@@ -199,6 +199,21 @@ struct SyncTests {
         }
     }
 
+    @Test func anotherDatabaseOrFileIsNotTakenForAState() throws {
+        let dir = TempDir()
+        let foreign = dir.file("app.db")
+        #expect(system("python3 -c \"import sqlite3; c = sqlite3.connect('\(foreign)'); c.execute('CREATE TABLE users(id INTEGER)'); c.commit()\"") == 0)
+        let before = fileBytes(foreign)
+        #expect(throws: YespoError.self) { _ = try SQLiteState(path: foreign, create: true) }
+        #expect(throws: YespoError.self) { _ = try SyncStatus.json(state: foreign) }
+        #expect(fileBytes(foreign) == before)
+        let csv = dir.file("crm.csv")
+        writeSource(csv, sourceRows("f", 0..<3))
+        #expect(throws: YespoError.self) { _ = try SQLiteState(path: csv, create: true) }
+        #expect(throws: YespoError.self) { _ = try SyncStatus.json(state: dir.file("none.db")) }
+        #expect(access(dir.file("none.db"), F_OK) != 0)
+    }
+
     @Test func oneRunAtATimePerState() throws {
         try EmulatorProcess.with(["--quiet"]) { emu in
             let dir = TempDir()
