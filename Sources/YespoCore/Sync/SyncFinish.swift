@@ -50,7 +50,7 @@ extension SyncJob {
             else if wasCancelled { status = "cancelled" }
             else if missing?.refused != nil { status = "refused" }
             else { status = "complete" }
-            try? writer.endRun(id: runId, finishedMs: wallClockMs(), status: status, summary: redactor.redact(report.json()))
+            try? writer.endRun(id: runId, finishedMs: wallClockMs(), status: status, summary: redactor.redact(report.json(withRows: false)))
         }
         return report
     }

@@ -92,7 +92,13 @@ public final class SyncReport: Sendable {
             && missing?.refused == nil && missing?.skipped == nil && (missing?.failed ?? 0) == 0
     }
 
-    public func json() -> String {
+    public func json() -> String { json(withRows: true) }
+
+    /// `withRows: false` is the run log's copy in the state: counts only. The failed rows'
+    /// reasons and the upsert's report may quote contact data, which the state never keeps.
+    func json(withRows: Bool) -> String {
+        let failures = withRows ? self.failures : []
+        let upsert = withRows ? self.upsert : nil
         var o = JSONOutput(capacity: 1024 + failures.count * 96)
         o.raw("{"); o.key("state"); o.string(state)
         o.raw(","); o.key("store"); o.string(store)
@@ -126,7 +132,7 @@ public final class SyncReport: Sendable {
             o.raw(","); o.key("refused"); o.string(m.refused)
             o.raw(","); o.key("skipped"); o.string(m.skipped)
             o.raw(","); o.key("failures"); o.raw("[")
-            for (i, f) in m.failures.enumerated() { if i > 0 { o.raw(",") }; o.string(f) }
+            for (i, f) in (withRows ? m.failures : []).enumerated() { if i > 0 { o.raw(",") }; o.string(f) }
             o.raw("]}")
         } else {
             o.null()
