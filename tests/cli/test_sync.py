@@ -177,7 +177,9 @@ def recover_and_check(emu, src, state, want, *extra):
     assert emu.stats()["contactsReceived"] == 0
 
 
-@pytest.mark.parametrize("after_requests", [1, 3, 6])
+# Accepted rows are written to the state every second and at the end: a kill after the 10th (last)
+# request lands in the final write or just before it; earlier kills land mid-send.
+@pytest.mark.parametrize("after_requests", [1, 3, 6, 10])
 def test_kill9_while_sending_and_committing(make_emulator, tmp_path, after_requests):
     emu = make_emulator("--import-delay-ms", "0", "--latency-ms", "60")
     state, src = tmp_path / "state.db", tmp_path / "crm.ndjson"
@@ -190,6 +192,20 @@ def test_kill9_while_sending_and_committing(make_emulator, tmp_path, after_reque
     proc = start_sync(emu, src, state, "--chunk-size", "10", "--concurrency", "1")
     assert kill_when(proc, lambda: emu.stats()["bulkRequests"] >= after_requests)
     recover_and_check(emu, src, state, expected(1000, changed))
+
+
+def test_kill9_between_periodic_commits(make_emulator, tmp_path):
+    """A long sending phase: the state is written every second while rows keep being accepted;
+    the kill lands with some of them written and some only in memory."""
+    emu = make_emulator("--import-delay-ms", "0", "--latency-ms", "15")
+    state, src = tmp_path / "state.db", tmp_path / "crm.ndjson"
+    write_source(src, 3000, changed={i: f"v0-{i}" for i in range(3000)})
+    proc = start_sync(emu, src, state, "--chunk-size", "10", "--concurrency", "1")
+    assert kill_when(proc, lambda: emu.stats()["bulkRequests"] >= 150)
+    s = json.loads(run_cli(["sync", "--status", str(state), "--json"], emu).stdout)
+    assert 0 < s["entries"] < 3000, s["entries"]          # some written, not all
+    write_source(src, 3000)
+    recover_and_check(emu, src, state, expected(3000))
 
 
 def test_kill9_while_reading(make_emulator, tmp_path):
