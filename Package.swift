@@ -16,7 +16,10 @@ let package = Package(
                        providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CJansson", path: "CInterop/CJansson", pkgConfig: "jansson",
                        providers: [.apt(["libjansson-dev"])]),
-        .target(name: "YespoCore", dependencies: ["CCurl", "CJansson"]),
+        // The sync state store (Sources/YespoCore/Sync): the system libsqlite3 (libsqlite3-dev).
+        .systemLibrary(name: "CSQLite", path: "CInterop/CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "YespoCore", dependencies: ["CCurl", "CJansson", "CSQLite"]),
         // The version script makes libyespo.so export exactly the functions of include/yespo.h
         // (no Swift symbols, none of the static stdlib's); see Sources/YespoABI/exports.map.
         // lld, because gold leaves local copies of Swift metadata symbols in .dynsym.

@@ -30,6 +30,7 @@ from harness.measure import run_measured  # noqa: E402
 from harness.report import write_results  # noqa: E402
 from harness.tls_front import TLSFront  # noqa: E402
 from harness import shared_budget  # noqa: E402
+import sync_bench  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 API_KEY = "bench-key"
@@ -219,6 +220,7 @@ def main() -> int:
     ap.add_argument("--work", default=str(ROOT / "bench" / "work"))
     ap.add_argument("--results", default=str(ROOT / "bench" / "results"))
     ap.add_argument("--timeout", type=float, default=900)
+    ap.add_argument("--sync-rows", type=int, default=None, help="rows of the sync scenario (default 1M, smoke 10k)")
     args = ap.parse_args()
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
@@ -265,15 +267,24 @@ def main() -> int:
             shared_rows = shared_budget.run(emu, work, args.smoke, CONTENDERS, API_KEY, args.timeout)
             rows += shared_rows
             failures += shared_budget.failures(shared_rows)
+        # Incremental sync (issue 17): its own shape of run, see bench/sync_bench.py.
+        sync_result = None
+        if (not wanted_s or "sync" in wanted_s) and (not wanted_c or "cli" in wanted_c):
+            print("[bench] sync     cli            ...", flush=True)
+            sync_result, sync_failures = sync_bench.run(emu, work, args.smoke, args.timeout, args.sync_rows)
+            failures += sync_failures
     machine = f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
-    write_results(rows, Path(args.results), smoke=args.smoke, machine=machine,
-                  date=_dt.date.today().isoformat(),
-                  titles={**{s.name: s.title for s in scenarios(args.smoke)}, "shared": shared_budget.TITLE})
+    if sync_result is not None:
+        sync_bench.write(sync_result, Path(args.results), args.smoke, _dt.date.today().isoformat(), machine)
+    if rows:  # a sync-only run leaves the other scenarios' results alone
+        write_results(rows, Path(args.results), smoke=args.smoke, machine=machine,
+                      date=_dt.date.today().isoformat(),
+                      titles={**{s.name: s.title for s in scenarios(args.smoke)}, "shared": shared_budget.TITLE})
     for line in frame_target(rows):
         print("[bench]", line)
     for f in failures:
         print("[bench] FAILED:", f)
-    print(f"[bench] {len(rows)} runs, {len(failures)} failed")
+    print(f"[bench] {len(rows) + (1 if sync_result else 0)} runs, {len(failures)} failed")
     return 1 if failures else 0
 
 

@@ -266,6 +266,55 @@ int yespo_report_json(const yespo_report *report, char **out_json, yespo_error *
 int yespo_report_rows(const yespo_report *report, int kinds, char **out_ndjson, size_t *out_len, yespo_error **err);
 void yespo_report_free(yespo_report *report);
 
+/* ---------------------------------------------------------------- incremental sync */
+
+/* A sync makes Yespo match a source (a CRM export) sending only what changed since the last
+ * successful run against the same state: every run reads the whole source; rows whose normalised
+ * contact hashes as the state remembers are skipped; new and changed rows go out as in a bulk upsert.
+ * A row's new hash is stored only once Yespo accepted it (HTTP 200; with "wait", once its import
+ * FINISHED), so a run that was interrupted, even killed, is simply run again. The state holds salted
+ * key hashes, contact hashes and Yespo contact ids: no email, no API key. docs/sync.md.
+ * Feed from one thread at a time; yespo_sync_cancel from any thread. */
+typedef struct yespo_sync yespo_sync;
+
+/* Starts a sync. state: a file path (SQLite, created when missing) or a "postgres://..." URL
+ * (PostgreSQL through libpq, loaded at run time: libpq5 must be installed for that form only).
+ * options_json (may be NULL): every key of yespo_upsert_begin (a "dryRun" sync reads the state and
+ * counts, sends and stores nothing), plus
+ *   "full": bool (send every row and rewrite the state; default false),
+ *   "missing": "delete"|"detach:SEGMENT"|"unsubscribe"|null (contacts gone from the source; default
+ *              null = counted, never touched; implies "wait", which collects Yespo contact ids),
+ *   "maxDeletes": "N" | "P%" | N (refuse to act on more missing contacts than this; default "5%"),
+ *   "allowInvalid": bool (act on missing contacts even when some source rows are invalid).
+ * YESPO_E_STATE when another sync holds the state; YESPO_E_INVALID_ARGUMENT when the state was
+ * built with another dedupeOn. */
+int yespo_sync_begin(yespo_client *client, const char *state, const char *options_json, yespo_sync **out, yespo_error **err);
+/* Streams a source file, like yespo_job_feed_file (same options_json). */
+int yespo_sync_feed_file(yespo_sync *sync, const char *path, const char *options_json, yespo_error **err);
+/* Feeds NDJSON contacts, like yespo_job_feed_ndjson; rows are numbered across all feeds. */
+int yespo_sync_feed_ndjson(yespo_sync *sync, const char *data, size_t len, yespo_error **err);
+/* Stops the sync: nothing more is sent and nothing is removed. Safe from any thread. */
+int yespo_sync_cancel(yespo_sync *sync);
+/* Ends the input, waits for every sent row's outcome, handles missing contacts, records the run in
+ * the state and returns the report (free with yespo_free). Call once. Report JSON:
+ * {"state":str,"store":"sqlite"|"postgres"|"none","dryRun":bool,"full":bool,"optionsChanged":bool,
+ *  "rows":N,"invalid":N,"new":N,"changed":N,"unchanged":N,"repeated":N,"noContactId":N,"unkeyed":N,
+ *  "forced":N,"sent":N,"accepted":N,"rejected":N,"notSent":N,"superseded":N,"committed":N,"unconfirmed":N,
+ *  "missing": null | {"count":N,"withoutContactId":N,"action":str|null,"limit":N,"acted":N,"failed":N,
+ *             "refused":str|null (the cap: nothing was done),"skipped":str|null,"failures":[str]},
+ *  "stateEntries":N,"stateBytes":N,"failureCount":N,"failures":[{"row":N,"outcome":str,"reason":str}],
+ *  "fatal":null|{"code","status","message"},"cancelled":bool,"clean":bool,"elapsedMs":N,
+ *  "upsert": null | the yespo_report_json of the rows sent (its rows count sent rows only)}
+ * Row numbers in "failures" are the source's (at most 1000 listed). */
+int yespo_sync_finish(yespo_sync *sync, char **out_json, yespo_error **err);
+/* Cancels the sync if it is running, releases the state and frees it. NULL is fine. */
+void yespo_sync_free(yespo_sync *sync);
+/* The state and its last runs, without starting one: {"state","store","keyScheme","createdMs",
+ * "entries":N,"bytes":N,"bytesPerContact":x,"runs":[{"id","startedMs","finishedMs","status"
+ * ("complete"|"failed"|"cancelled"|"refused"|"running"|"interrupted"),"summary":{report}|null}]}.
+ * YESPO_E_NOT_FOUND when there is no state there. */
+int yespo_sync_status(const char *state, char **out_json, yespo_error **err);
+
 /* ---------------------------------------------------------------- single calls
  * Each call is synchronous, thread-safe, retried like bulk requests, and takes/returns JSON text in
  * the API's own shapes. Errors carry the HTTP status and the server's message. */

@@ -22,17 +22,17 @@ test-c-run:
 	@mkdir -p $(C_BUILD)/lib
 	@ln -sf $(abspath $(YESPO_LIB)) $(C_BUILD)/lib/libyespo.so
 	cc $(C_STRICT) -I$(YESPO_INCLUDE) -c $(C_TESTS)/testutil.c -o $(C_BUILD)/testutil.o
-	cc $(C_STRICT) -I$(YESPO_INCLUDE) $(C_TESTS)/smoke.c $(C_TESTS)/smoke_calls.c $(C_BUILD)/testutil.o -o $(C_BUILD)/smoke $(C_LINK)
+	cc $(C_STRICT) -I$(YESPO_INCLUDE) $(C_TESTS)/smoke.c $(C_TESTS)/smoke_calls.c $(C_TESTS)/smoke_sync.c $(C_BUILD)/testutil.o -o $(C_BUILD)/smoke $(C_LINK)
 	cc $(C_STRICT) -I$(YESPO_INCLUDE) $(C_TESTS)/abuse.c $(C_BUILD)/testutil.o -o $(C_BUILD)/abuse $(C_LINK)
 	cc $(C_STRICT) -I$(YESPO_INCLUDE) $(C_TESTS)/threads.c $(C_BUILD)/testutil.o -o $(C_BUILD)/threads $(C_LINK)
 	cc $(C_STRICT) -I$(YESPO_INCLUDE) $(C_TESTS)/loadtest.c -o $(C_BUILD)/loadtest -ldl
 	c++ -std=c++11 -Wall -Wextra -Werror -pedantic -I$(YESPO_INCLUDE) $(C_TESTS)/header_cpp.cpp -o $(C_BUILD)/header_cpp $(C_LINK)
 	$(C_BUILD)/header_cpp
 	$(C_TESTS)/check-symbols.sh $(YESPO_LIB) $(YESPO_INCLUDE)/yespo.h $(ROOT)/Sources/YespoABI/exports.map
-	$(C_BUILD)/smoke
+	YESPO_REPO_ROOT=$(ROOT) $(C_BUILD)/smoke
 	$(C_BUILD)/abuse
 	$(C_BUILD)/threads
-	$(VALGRIND) $(C_BUILD)/smoke
+	YESPO_REPO_ROOT=$(ROOT) $(VALGRIND) $(C_BUILD)/smoke
 	$(VALGRIND) $(C_BUILD)/abuse
 	$(C_TESTS)/check-load.sh $(YESPO_LIB) $(C_BUILD)/loadtest
 	$(ROOT)/fuzz/abi/run.sh $(ABI_FUZZ_SECONDS)

@@ -16,10 +16,11 @@ chaos-smoke: emulator release bench-venv
 # test that asserts an RSS ceiling measures ASan, not us; it runs in the plain `swift test`.
 ASAN_SKIP ?= millionRowCSVInBoundedMemory
 # ThreadSanitizer slows the engine ~10x: it runs the suites where threads meet (transport engine,
-# jobs sharing a client, faults, single calls), not the 300 000-row scale test or the
-# single-threaded input readers; the shared budget's lease thread against Redis included. sanitizers/tsan.supp: the Mutex false positive only; LeakSanitizer ignores only
-# XCTest's own runner objects (sanitizers/lsan.supp).
-TSAN_SUITES ?= FlowControlTests|TransportEmulatorTests|UpsertJobSharingTests|UpsertJobFaultTests|UpsertJobEmulatorTests|SingleCallTests|JobHandlerCycleTests|SharedBudgetRedisTests
+# jobs sharing a client, faults, single calls, sync commits on the job's callback thread), not
+# the 300 000-row scale test or the single-threaded input readers; the shared budget's lease thread
+# against Redis included. sanitizers/tsan.supp: the Mutex false positive only; LeakSanitizer
+# ignores only XCTest's own runner objects (sanitizers/lsan.supp).
+TSAN_SUITES ?= FlowControlTests|TransportEmulatorTests|UpsertJobSharingTests|UpsertJobFaultTests|UpsertJobEmulatorTests|SingleCallTests|JobHandlerCycleTests|SharedBudgetRedisTests|SyncTests
 
 sanitize: emulator
 	LSAN_OPTIONS=suppressions=$(ROOT)/sanitizers/lsan.supp $(SWIFT) test --sanitize=address --scratch-path .build-asan \

@@ -62,6 +62,17 @@ def render(tables: dict) -> str:
         kind = o["type"] + (": " + ", ".join(o["values"]) if o["values"] else "")
         lines.append(f"| `{o['key']}` | {kind} | {o['default'] or '—'} | {cell(o['python'])} | {cell(o['go'])} | "
                      f"{cell(o['cli'])} | {o['doc']} |")
+    if tables.get("sync"):
+        lines += [
+            "",
+            "## Sync options (`yespo_sync_begin` JSON, with every bulk option above)",
+            "",
+            "| JSON key | type | default | Python | Go (`SyncOptions`) | CLI | what |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for o in tables["sync"]:
+            lines.append(f"| `{o['key']}` | {o['type']} | {o['default'] or '—'} | {cell(o['python'])} | {cell(o['go'])} | "
+                         f"{cell(o['cli'])} | {o['doc']} |")
     return "\n".join(lines) + "\n"
 
 

@@ -7,7 +7,7 @@ import Glibc
 import Synchronization
 
 enum HandleKind: Sendable {
-    case client, job, report, error
+    case client, job, report, error, sync
 }
 
 enum HandleLookup<Object> {

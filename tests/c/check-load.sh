@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The library loads with the Swift toolchain hidden: a copy in a temp dir, an empty environment
 # (no LD_LIBRARY_PATH, no PATH to /opt/swift), dlopen'ed by a C program; its direct dependencies
-# are only libc/libm/libstdc++/libgcc_s/libcurl/libjansson, and nothing resolves into the toolchain.
+# are only libc/libm/libstdc++/libgcc_s/libcurl/libjansson/libsqlite3, and nothing resolves into the toolchain.
 set -euo pipefail
 lib="${1:?usage: check-load.sh libyespo.so loadtest-binary}"
 loader="${2:?}"
@@ -10,11 +10,11 @@ trap 'rm -rf "$tmp"' EXIT
 cp "$lib" "$tmp/libyespo.so"
 cp "$loader" "$tmp/loadtest"
 
-allowed='^(libc\.so\.6|libm\.so\.6|libstdc\+\+\.so\.6|libgcc_s\.so\.1|libcurl\.so\.4|libjansson\.so\.4|ld-linux-x86-64\.so\.2|libdl\.so\.2|libpthread\.so\.0|librt\.so\.1)$'
+allowed='^(libc\.so\.6|libm\.so\.6|libstdc\+\+\.so\.6|libgcc_s\.so\.1|libcurl\.so\.4|libjansson\.so\.4|libsqlite3\.so\.0|ld-linux-x86-64\.so\.2|libdl\.so\.2|libpthread\.so\.0|librt\.so\.1)$'
 needed="$(readelf -d "$tmp/libyespo.so" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')"
 bad_needed="$(echo "$needed" | grep -v -E "$allowed" || true)"
 if [ -n "$bad_needed" ]; then
-    echo "FAIL libyespo.so needs libraries outside libc/libm/libstdc++/libgcc/libcurl/libjansson: $bad_needed"
+    echo "FAIL libyespo.so needs libraries outside libc/libm/libstdc++/libgcc/libcurl/libjansson/libsqlite3: $bad_needed"
     exit 1
 fi
 if readelf -d "$tmp/libyespo.so" | grep -E '(RPATH|RUNPATH)' | grep -q '/opt/swift\|swift'; then

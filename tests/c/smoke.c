@@ -367,6 +367,7 @@ int main(void) {
     single_calls(client, session);
     cancelled_job(client);
     log_redaction(client);
+    sync_calls(client);
     free(session);
     yespo_client_free(client);
     wrong_key();

@@ -20,5 +20,7 @@ void check_complete(const json_t *summary, long long rows, int fatal_code);
 void single_calls(yespo_client *client, const char *session);
 /* smoke_calls.c: a refused key — codes, statuses, logs and reports without the key */
 void wrong_key(void);
+/* smoke_sync.c: incremental sync, SQLite and PostgreSQL states */
+void sync_calls(yespo_client *client);
 
 #endif

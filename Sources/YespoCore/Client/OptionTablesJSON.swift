@@ -36,6 +36,18 @@ public enum OptionTables {
             out.raw(","); out.key("doc"); out.string(o.doc)
             out.raw("}")
         }
+        out.raw("],"); out.key("sync"); out.raw("[")
+        for (i, o) in SyncOptionTable.all.enumerated() {
+            if i > 0 { out.raw(",") }
+            out.raw("{"); out.key("key"); out.string(o.key)
+            out.raw(","); out.key("type"); out.string(o.type)
+            out.raw(","); out.key("default"); out.string(o.defaultText)
+            out.raw(","); out.key("python"); out.string(o.python)
+            out.raw(","); out.key("go"); out.string(o.go)
+            out.raw(","); out.key("cli"); out.string(o.cli)
+            out.raw(","); out.key("doc"); out.string(o.doc)
+            out.raw("}")
+        }
         out.raw("]}")
         return out.text
     }

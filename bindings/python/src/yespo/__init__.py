@@ -32,6 +32,7 @@ from .errors import (
     YespoTimeoutError,
 )
 from .progress import TqdmProgress, tqdm_progress
+from ._sync import SyncReport, sync_status
 from .report import ChunkInfo, Progress, RowOutcome, UnmappedFailure, UpsertReport
 from .types import Address, Channel, Contact, Field, ImportStatus, Segment
 
@@ -60,6 +61,7 @@ __all__ = [
     "Segment",
     "StateError",
     "TqdmProgress",
+    "SyncReport",
     "TransportError",
     "UnmappedFailure",
     "UpsertReport",
@@ -69,6 +71,7 @@ __all__ = [
     "core_version",
     "library_path",
     "tqdm_progress",
+    "sync_status",
 ]
 
 

@@ -101,6 +101,14 @@ def _declare(lib: ctypes.CDLL) -> None:
     fn("yespo_job_finish", c_int, c_void_p, POINTER(c_void_p), _ERR_OUT)
     fn("yespo_job_free", None, c_void_p)
 
+    fn("yespo_sync_begin", c_int, c_void_p, c_char_p, c_char_p, POINTER(c_void_p), _ERR_OUT)
+    fn("yespo_sync_feed_file", c_int, c_void_p, c_char_p, c_char_p, _ERR_OUT)
+    fn("yespo_sync_feed_ndjson", c_int, c_void_p, c_char_p, c_size_t, _ERR_OUT)
+    fn("yespo_sync_cancel", c_int, c_void_p)
+    fn("yespo_sync_finish", c_int, c_void_p, _BUF_OUT, _ERR_OUT)
+    fn("yespo_sync_free", None, c_void_p)
+    fn("yespo_sync_status", c_int, c_char_p, _BUF_OUT, _ERR_OUT)
+
     fn("yespo_report_json", c_int, c_void_p, _BUF_OUT, _ERR_OUT)
     fn("yespo_report_rows", c_int, c_void_p, c_int, _BUF_OUT, POINTER(c_size_t), _ERR_OUT)
     fn("yespo_report_free", None, c_void_p)

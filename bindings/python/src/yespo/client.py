@@ -22,6 +22,7 @@ from ._log import LOG_CALLBACK, core_max_level
 from ._native import lib
 from ._options import client_options
 from ._segments import SegmentMethods
+from ._sync import SyncMethods
 from ._upserts import UpsertMethods
 from .errors import AuthenticationError, StateError, ValidationError
 
@@ -36,7 +37,7 @@ _CLOSE_WAIT = 30.0
 PathLike = Union[str, "os.PathLike[str]"]
 
 
-class Client(DataFrameMethods, UpsertMethods, ContactMethods, ImportMethods, SegmentMethods):
+class Client(DataFrameMethods, UpsertMethods, SyncMethods, ContactMethods, ImportMethods, SegmentMethods):
     """A client of the Yespo API. Safe to share between threads; use it as a context manager or
     call :meth:`close`.
 
