@@ -14,6 +14,11 @@ calls — never a thread per call.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ._sync import SyncReport
+
 import asyncio
 import concurrent.futures
 import ctypes
@@ -304,6 +309,16 @@ class AsyncClient:
         return report
 
     # ------------------------------------------------------------------ single calls
+
+    async def sync_file(self, path: Any, *, state: str, **options: Any) -> "SyncReport":
+        """:meth:`yespo.Client.sync_file` on the client's pool (the sync's store and its job run
+        there; the event loop stays free). Options as there."""
+        return await self._call(self._sync.sync_file, path, state=state, **options)
+
+    async def sync_contacts(self, contacts: Iterable[Any], *, state: str, **options: Any) -> "SyncReport":
+        """:meth:`yespo.Client.sync_contacts` on the client's pool. A synchronous iterable only:
+        it is read on the pool's thread."""
+        return await self._call(self._sync.sync_contacts, contacts, state=state, **options)
 
     async def subscribe(self, contact: Any, *, groups: Optional[Iterable[str]] = None,
                         form_type: Optional[str] = None) -> int:
