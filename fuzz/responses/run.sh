@@ -24,8 +24,8 @@ if [ "$stale" = 1 ]; then
     echo "building $binary"
     swiftc -swift-version 6 -parse-as-library -module-name YespoFuzzResponses -O -g \
         -sanitize=fuzzer,address -module-cache-path "$work/module-cache" \
-        -I "$root/CInterop/CCurl" -I "$root/CInterop/CJansson" \
-        "${sources[@]}" -lcurl -ljansson -o "$binary.tmp"
+        -I "$root/CInterop/CCurl" -I "$root/CInterop/CJansson" -I "$root/CInterop/CSQLite" \
+        "${sources[@]}" -lcurl -ljansson -lsqlite3 -o "$binary.tmp"
     mv "$binary.tmp" "$binary"
 fi
 
