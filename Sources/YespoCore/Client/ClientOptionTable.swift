@@ -160,7 +160,7 @@ public enum ClientOptionTable {
         guard option.kind == .string else {
             throw YespoError(.invalidArgument, "option \(id) (\(option.cName)) takes an integer: use yespo_client_set_option")
         }
-        if text == nil && option.id == 100 || text == nil && option.id == 101 {
+        if text == nil && (option.id == 100 || option.id == 101) {   // base URL and user agent need a value; NULL resets the others
             throw YespoError(.invalidArgument, "\(option.cName) needs a value, got NULL")
         }
         return { option.set(&$0, .string(text)) }
