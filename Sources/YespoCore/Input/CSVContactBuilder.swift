@@ -1,6 +1,8 @@
-// One CSV record → the contact JSON the preparer validates: names and ids as strings, `channels`
-// from Email/Sms, `address` from Address/Region/City/Postcode, `fields` from custom-field columns.
-// Email, phone and name rules are checked here first so that a reason names the CSV column.
+// One CSV record → the normalised contact JSON, written straight into the output: names and ids as
+// strings, `channels` from Email/Sms, `address` from Address/Region/City/Postcode, `fields` from
+// custom-field columns. Every cell rule is checked here (a reason names the CSV column), and what
+// the match key needs is collected on the way (ContactFacts), so the JSON is never parsed back:
+// the bytes are exactly what ContactWriter would write for them (a test checks both agree).
 
 struct CSVContactBuilder {
     let map: CSVColumnMap
@@ -15,8 +17,9 @@ struct CSVContactBuilder {
 
     func free() { unquoted.free() }
 
-    /// Writes the contact for `cells` of `record` into `out` (emptied first).
-    mutating func build(_ record: UnsafeRawBufferPointer, _ cells: [CSVCell], into out: inout ByteWriter) throws(RowProblem) {
+    /// Writes the contact for `cells` of `record` into `out` (emptied first) and its facts.
+    mutating func build(_ record: UnsafeRawBufferPointer, _ cells: [CSVCell], into out: inout ByteWriter,
+                        facts: inout ContactFacts, dedupeFieldId: Int64?) throws(RowProblem) {
         if cells.count > map.headerCount {
             throw RowProblem("\(cells.count) cells but the header has \(map.headerCount) columns")
         }
@@ -57,20 +60,33 @@ struct CSVContactBuilder {
             case .languageCode: topKey(#""languageCode":"#, &wroteTop, &out); appendJSONString(value, into: &out)
             case .timeZone: topKey(#""timeZone":"#, &wroteTop, &out); appendJSONString(value, into: &out)
             case .contactKey: topKey(#""contactKey":"#, &wroteTop, &out); appendJSONString(value, into: &out)
-            case .externalCustomerId: topKey(#""externalCustomerId":"#, &wroteTop, &out); appendJSONString(value, into: &out)
+            case .externalCustomerId:
+                topKey(#""externalCustomerId":"#, &wroteTop, &out)
+                facts.externalCustomerId = appendRemembered(value, &out)
             case .id:
                 guard let id = parseDigits(value) else {
                     throw RowProblem("\(label(planned)): \(quotedForMessage(value)) is not a contact id (digits)")
                 }
                 topKey(#""id":"#, &wroteTop, &out)
                 appendDecimal(id, into: &out)
+                facts.id = id
             case .email:
                 out.append(#"{"type":"email","value":"#)
+                let start = out.count
                 try ChannelRules.appendEmail(value, path: { label(planned) }, into: &out)
+                let content = (start + 1)..<(out.count - 1)
+                if facts.email == nil { facts.email = content }
+                facts.orderKeys.insert(OrderKeys.hash(.email, out.bytes(content)))
+                _ = facts.countChannel(.email)
                 out.append(JSONByte.closeBrace)
             case .sms:
                 out.append(#"{"type":"sms","value":"#)
+                let start = out.count
                 try ChannelRules.appendPhone(value, path: { label(planned) }, into: &out)
+                let content = (start + 1)..<(out.count - 1)
+                if facts.phone == nil { facts.phone = content }
+                facts.orderKeys.insert(OrderKeys.hash(.phone, out.bytes(content)))
+                _ = facts.countChannel(.sms)
                 out.append(JSONByte.closeBrace)
             case .address: out.append(#""address":"#); appendJSONString(value, into: &out)
             case .region: out.append(#""region":"#); appendJSONString(value, into: &out)
@@ -80,7 +96,8 @@ struct CSVContactBuilder {
                 out.append(#"{"id":"#)
                 appendDecimal(id, into: &out)
                 out.append(#","value":"#)
-                appendJSONString(value, into: &out)
+                let remembered = appendRemembered(value, &out)
+                if id == dedupeFieldId && facts.dedupeFieldValue == nil { facts.dedupeFieldValue = remembered }
                 out.append(JSONByte.closeBrace)
             case .ignored:
                 break
@@ -91,6 +108,15 @@ struct CSVContactBuilder {
     }
 
     private func label(_ planned: CSVPlannedColumn) -> String { map.columns[planned.column].label }
+
+    /// Appends `value` as a JSON string and says where its value is, as ContactWriter would: in
+    /// the output when it needed no escape, else a copy.
+    private func appendRemembered(_ value: UnsafeRawBufferPointer, _ out: inout ByteWriter) -> ValueBytes {
+        let start = out.count
+        appendJSONString(value, into: &out)
+        if out.count - start == value.count + 2 { return .inOutput((start + 1)..<(out.count - 1)) }
+        return .owned(Array(value))
+    }
 
     private func topKey(_ key: StaticString, _ wrote: inout Bool, _ out: inout ByteWriter) {
         if wrote { out.append(JSONByte.comma) }
@@ -109,7 +135,7 @@ struct CSVContactBuilder {
     /// The cell's value, trimmed (empty: the field is left out). Valid until the next call.
     private mutating func cellValue(_ record: UnsafeRawBufferPointer, _ cell: CSVCell, _ planned: CSVPlannedColumn,
                                     checkUTF8: Bool) throws(RowProblem) -> UnsafeRawBufferPointer {
-        var value = UnsafeRawBufferPointer(rebasing: record[cell.start..<cell.end])
+        var value = UnsafeRawBufferPointer(start: record.baseAddress.map { $0 + cell.start }, count: cell.end - cell.start)
         if cell.hasDoubledQuotes {
             unquoted.removeAll()
             var k = 0

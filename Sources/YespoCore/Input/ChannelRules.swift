@@ -45,6 +45,12 @@ enum ChannelRules {
     static func appendEmail(_ value: UnsafeRawBufferPointer, path: () -> String,
                             into out: inout ByteWriter) throws(RowProblem) {
         let trimmed = trimASCIIWhitespace(value)
+        // The common case in one pass: ASCII, lower-cased while copied and checked at once.
+        switch appendASCIIEmail(trimmed, into: &out) {
+        case .valid: return
+        case .invalid: throw RowProblem("\(path()): \(quotedForMessage(value)) is not a valid email")
+        case .notASCII: break
+        }
         let start = out.count
         out.append(JSONByte.quote)
         out.append(contentsOf: trimmed)
@@ -68,6 +74,54 @@ enum ChannelRules {
         }
         out.append(JSONByte.quote)
     }
+
+    private enum FastEmail { case valid, invalid, notASCII }
+
+    /// appendEmail for ASCII text in one pass over the bytes, with the rules of isValidEmail.
+    /// Appends nothing unless the email is valid; `.notASCII` leaves the work to the general path.
+    private static func appendASCIIEmail(_ e: UnsafeRawBufferPointer, into out: inout ByteWriter) -> FastEmail {
+        let n = e.count
+        guard n > 0, let src = e.baseAddress else { return .invalid }
+        out.reserveAdditional(n + 2)
+        let dst = out.tail
+        var at = -1
+        var labels = 0
+        var labelLength = 0
+        for k in 0..<n {
+            let b = src.load(fromByteOffset: k, as: UInt8.self)
+            if b >= 0x80 { return .notASCII }
+            dst[k + 1] = asciiLower(b)
+            // One bit test rejects every byte no email may hold; '@' and '.' are the only others
+            // that matter.
+            let refused = b < 64 ? (emailRefusedLow >> UInt64(b)) & 1 : (emailRefusedHigh >> UInt64(b &- 64)) & 1
+            if refused != 0 { return .invalid }
+            if b == 0x40 {
+                if at >= 0 { return .invalid }
+                at = k
+                labelLength = 0
+            } else if b == JSONByte.dot && at >= 0 {
+                if labelLength == 0 { return .invalid }
+                labels &+= 1
+                labelLength = 0
+            } else {
+                labelLength &+= 1
+            }
+        }
+        guard n <= maxEmailLength, at > 0, at <= maxEmailLocalPart, at < n - 1, labelLength > 0, labels >= 1 else {
+            return .invalid
+        }
+        dst[0] = JSONByte.quote
+        dst[n + 1] = JSONByte.quote
+        out.commit(n + 2)
+        return .valid
+    }
+
+    /// Bytes no email may hold, as bit masks over 0..<64 and 64..<128: space and controls, DEL,
+    /// and `"(),:;<>[\]` (the rules of isValidEmail).
+    /// (0...0x20 and 0x22 0x28 0x29 0x2C 0x3A 0x3B 0x3C 0x3E; 0x5B 0x5C 0x5D 0x7F. A test checks
+    /// the masks against isValidEmail byte by byte.)
+    static let emailRefusedLow: UInt64 = 0x5C00_1305_FFFF_FFFF
+    static let emailRefusedHigh: UInt64 = 0x8000_0000_3800_0000
 
     /// `local@domain.tld`: one '@', a non-empty local part of at most 64 bytes, a domain of
     /// non-empty dot-separated labels (at least two), at most 254 characters, no spaces, control
@@ -129,12 +183,13 @@ enum ChannelRules {
     b &- 0x41 < 26 ? b | 0x20 : b
 }
 
-func trimASCIIWhitespace(_ v: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+@inline(__always) func trimASCIIWhitespace(_ v: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+    guard let p = v.baseAddress else { return v }
     var lo = 0
     var hi = v.count
-    while lo < hi && JSONByte.isWhitespace(v[lo]) { lo += 1 }
-    while hi > lo && JSONByte.isWhitespace(v[hi - 1]) { hi -= 1 }
-    return UnsafeRawBufferPointer(rebasing: v[lo..<hi])
+    while lo < hi && JSONByte.isWhitespace(p.load(fromByteOffset: lo, as: UInt8.self)) { lo += 1 }
+    while hi > lo && JSONByte.isWhitespace(p.load(fromByteOffset: hi - 1, as: UInt8.self)) { hi -= 1 }
+    return UnsafeRawBufferPointer(start: p + lo, count: hi - lo)
 }
 
 @inline(__always) func bytesEqual(_ a: UnsafeRawBufferPointer, _ s: StaticString) -> Bool {

@@ -2,6 +2,11 @@
 // arrive (no DOM, one copy of each contact's bytes), a chunk is closed at settings.chunkSize
 // contacts or before it would pass settings.chunkBytes, and rows sharing a match key inside one
 // chunk are de-duplicated — the last one wins, the earlier one is reported as a duplicate.
+//
+// The hot path allocates nothing per row: the body and the match keys grow in buffers reused from
+// chunk to chunk, and the match keys are found through an open-addressing table of their hashes
+// (compared byte for byte on a hit). A closed chunk gets an exactly sized copy of its body.
+import Glibc
 
 struct ChunkBuilder {
     private let template: BodyTemplate
@@ -9,31 +14,47 @@ struct ChunkBuilder {
     private let maxBytes: Int
     private let keepDedupeValues: Bool
 
-    private var body: [UInt8] = []
+    private var body: ByteWriter
     private var rows: [Int] = []
     private var starts: [Int32] = []
     private var ends: [Int32] = []
     private var alive: [Bool] = []
     private var dedupeValues: [String?] = []
-    private var keys: [OrderKeys] = []
-    private var slotByKey: [String: Int] = [:]
+    private var keys = ChunkKeys()
     private var liveCount = 0
     private var nextIndex = 0
+    private var matchKeys: MatchKeyIndex
 
     init(template: BodyTemplate, maxRows: Int, maxBytes: Int, keepDedupeValues: Bool) {
         self.template = template
         self.maxRows = max(1, maxRows)
         self.maxBytes = maxBytes
         self.keepDedupeValues = keepDedupeValues
+        body = ByteWriter(capacity: 64 << 10)
+        matchKeys = MatchKeyIndex(rows: self.maxRows)
         resetBody()
+    }
+
+    /// The builder's buffers are not memory Swift manages: the job frees them once.
+    func free() {
+        body.free()
+        matchKeys.free()
     }
 
     var chunksPlanned: Int { nextIndex }
 
+    /// Adds one prepared row (owned). See `add(_: ReadyRow, ...)`.
+    mutating func add(_ row: PreparedRow, superseded: (RowOutcome, [UInt8]) -> Void,
+                      tooLarge: (RowOutcome) -> Void) -> Chunk? {
+        var closed: Chunk? = nil
+        ReadyRow.borrowing(row) { ready in closed = add(ready, superseded: superseded, tooLarge: tooLarge) }
+        return closed
+    }
+
     /// Adds one prepared row. Returns a closed chunk when this row did not fit the current one.
     /// A row superseded inside the chunk is reported through `superseded`; a row too large for
     /// any body through `tooLarge`.
-    mutating func add(_ row: PreparedRow, superseded: (RowOutcome, [UInt8]) -> Void,
+    mutating func add(_ row: ReadyRow, superseded: (RowOutcome, [UInt8]) -> Void,
                       tooLarge: (RowOutcome) -> Void) -> Chunk? {
         let size = row.json.count
         if template.head.count + size + template.tail.count > maxBytes {
@@ -45,14 +66,12 @@ struct ChunkBuilder {
         if liveCount + 1 > maxRows || body.count + size + 1 + template.tail.count > maxBytes {
             closed = close()
         }
-        if let key = row.matchKey {
-            if let earlier = slotByKey[key] {
-                alive[earlier] = false
-                liveCount -= 1
-                superseded(RowOutcome(row: rows[earlier], kind: .duplicate, reason: "superseded by row \(row.row)"),
-                           Array(body[Int(starts[earlier])..<Int(ends[earlier])]))
-            }
-            slotByKey[key] = rows.count
+        let position = rows.count
+        if let key = row.matchKey, let earlier = matchKeys.replace(key, with: position) {
+            alive[earlier] = false
+            liveCount -= 1
+            superseded(RowOutcome(row: rows[earlier], kind: .duplicate, reason: "superseded by row \(row.row)"),
+                       Array(body.bytes(Int(starts[earlier])..<Int(ends[earlier]))))
         }
         starts.append(Int32(body.count))
         body.append(contentsOf: row.json)
@@ -72,9 +91,12 @@ struct ChunkBuilder {
         guard liveCount > 0 else { return nil }
         let chunk: Chunk
         if liveCount == rows.count {
-            body.removeLast()   // the trailing ","
-            body.append(contentsOf: template.tail)
-            chunk = Chunk(index: nextIndex, rows: rows, starts: starts, ends: ends, body: body,
+            body.truncate(to: body.count - 1)   // the trailing ","
+            var out = [UInt8]()
+            out.reserveCapacity(body.count + template.tail.count)
+            out.append(contentsOf: body.all)
+            out.append(contentsOf: template.tail)
+            chunk = Chunk(index: nextIndex, rows: rows, starts: starts, ends: ends, body: out,
                           dedupeValues: keepDedupeValues ? dedupeValues : nil, keys: keys)
         } else {
             chunk = compacted()
@@ -88,12 +110,12 @@ struct ChunkBuilder {
         var out = template.head
         out.reserveCapacity(body.count + template.tail.count)
         var liveRows: [Int] = [], liveStarts: [Int32] = [], liveEnds: [Int32] = [], liveValues: [String?] = []
-        var liveKeys: [OrderKeys] = []
+        var liveKeys = ChunkKeys(reservingRows: liveCount)
         liveRows.reserveCapacity(liveCount)
         for i in 0..<rows.count where alive[i] {
             if !liveRows.isEmpty { out.append(UInt8(ascii: ",")) }
             liveStarts.append(Int32(out.count))
-            out.append(contentsOf: body[Int(starts[i])..<Int(ends[i])])
+            out.append(contentsOf: body.bytes(Int(starts[i])..<Int(ends[i])))
             liveEnds.append(Int32(out.count))
             liveRows.append(rows[i])
             liveKeys.append(keys[i])
@@ -105,16 +127,104 @@ struct ChunkBuilder {
     }
 
     private mutating func resetBody() {
-        body = []
-        body.reserveCapacity(min(maxBytes, 1 << 20))
+        body.removeAll()
         body.append(contentsOf: template.head)
+        let expected = min(maxRows, max(rows.count, 16))
         rows = []
+        rows.reserveCapacity(expected)
         starts = []
+        starts.reserveCapacity(expected)
         ends = []
+        ends.reserveCapacity(expected)
         alive = []
+        alive.reserveCapacity(expected)
         dedupeValues = []
-        keys = []
-        slotByKey.removeAll(keepingCapacity: true)
+        keys = ChunkKeys(reservingRows: expected)
+        matchKeys.removeAll()
         liveCount = 0
     }
+}
+
+/// The match keys of the chunk being built → the position of the last row carrying each: an
+/// open-addressing table of 64-bit hashes over the key bytes, kept in one reused buffer.
+struct MatchKeyIndex {
+    private var hashes: [UInt64]
+    private var positions: [Int32]
+    /// Key bytes of each table entry: arena[offsets[slot] ..< offsets[slot] + lengths[slot]].
+    private var offsets: [Int32]
+    private var lengths: [Int32]
+    private var used: [Int32] = []
+    private var arena = ByteWriter(capacity: 16 << 10)
+    private let mask: Int
+
+    init(rows: Int) {
+        var size = 64
+        while size < rows * 2 { size <<= 1 }
+        hashes = [UInt64](repeating: 0, count: size)
+        positions = [Int32](repeating: 0, count: size)
+        offsets = [Int32](repeating: 0, count: size)
+        lengths = [Int32](repeating: 0, count: size)
+        mask = size - 1
+        used.reserveCapacity(rows)
+    }
+
+    func free() { arena.free() }
+
+    /// Records `position` for `key`; returns the position that carried the key before, if any.
+    mutating func replace(_ key: UnsafeRawBufferPointer, with position: Int) -> Int? {
+        var h = hashBytes(key)
+        if h == 0 { h = 1 }
+        var i = Int(truncatingIfNeeded: h) & mask
+        while hashes[i] != 0 {
+            if hashes[i] == h && lengths[i] == Int32(key.count)
+                && bytesEqual(arena.bytes(Int(offsets[i])..<Int(offsets[i]) + key.count), key) {
+                let earlier = Int(positions[i])
+                positions[i] = Int32(position)
+                return earlier
+            }
+            i = (i &+ 1) & mask
+        }
+        // A chunk never holds more rows than the table was sized for (half full at most).
+        hashes[i] = h
+        positions[i] = Int32(position)
+        offsets[i] = Int32(arena.count)
+        lengths[i] = Int32(key.count)
+        arena.append(contentsOf: key)
+        used.append(Int32(i))
+        return nil
+    }
+
+    mutating func removeAll() {
+        for i in used { hashes[Int(i)] = 0 }
+        used.removeAll(keepingCapacity: true)
+        arena.removeAll()
+    }
+}
+
+@inline(__always) private func bytesEqual(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+    a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
+}
+
+/// A fast 64-bit hash of a short byte string (eight bytes at a time, then a 64-bit finaliser).
+/// For in-memory tables only: not stable across versions, not for anything stored.
+@inline(__always) func hashBytes(_ b: UnsafeRawBufferPointer, seed: UInt64 = 0) -> UInt64 {
+    var h: UInt64 = (0x9E37_79B9_7F4A_7C15 ^ seed) &+ UInt64(b.count)
+    guard let p = b.baseAddress else { return h }
+    let n = b.count
+    var i = 0
+    while i &+ 8 <= n {
+        h = (h ^ p.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xff51_afd7_ed55_8ccd
+        h ^= h >> 29
+        i &+= 8
+    }
+    if i < n {
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < n { tail |= UInt64(p.load(fromByteOffset: i, as: UInt8.self)) << shift; shift &+= 8; i &+= 1 }
+        h = (h ^ tail) &* 0xc4ce_b9fe_1a85_ec53
+    }
+    h ^= h >> 33
+    h = h &* 0xff51_afd7_ed55_8ccd
+    h ^= h >> 33
+    return h
 }

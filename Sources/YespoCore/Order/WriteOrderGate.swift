@@ -13,11 +13,11 @@
 
 struct WriteOrderGate {
     /// Keys of rows handed to the server and not yet acknowledged → how many such rows carry each.
-    private var inflight: [UInt64: Int] = [:]
+    private var inflight = KeyTable(capacity: 1 << 14)
     /// Keys of held-back rows → how many held rows carry each.
-    private var heldKeys: [UInt64: Int] = [:]
+    private var heldKeys = KeyTable()
     /// Keys of rows that ended notSent (or were poisoned themselves) → the row that first did.
-    private var poisoned: [UInt64: Int] = [:]
+    private var poisoned = KeyTable()
     private(set) var held: [HeldRow] = []
     private var heldHead = 0
     /// Held rows waiting; above this the job sends only catch-up chunks until they drain.
@@ -50,12 +50,12 @@ struct WriteOrderGate {
     var hasHeld: Bool { heldCount > 0 }
 
     private func blocks(_ key: UInt64) -> Bool {
-        inflight[key] != nil || heldKeys[key] != nil
+        inflight.contains(key) || heldKeys.contains(key)
     }
 
     private func poisonSource(_ keys: OrderKeys) -> Int? {
         guard !poisoned.isEmpty else { return nil }
-        for i in 0..<keys.count { if let row = poisoned[keys[i]] { return row } }
+        for i in 0..<keys.count { if let row = poisoned.value(keys[i]) { return row } }
         return nil
     }
 
@@ -93,24 +93,24 @@ struct WriteOrderGate {
     }
 
     private mutating func markInflight(_ keys: OrderKeys) {
-        keys.forEach { inflight[$0, default: 0] += 1 }
+        keys.forEach { inflight.add($0, 1) }
     }
 
     private mutating func hold(_ row: HeldRow) {
-        row.keys.forEach { heldKeys[$0, default: 0] += 1 }
+        row.keys.forEach { heldKeys.add($0, 1) }
         held.append(row)
         heldTotal += 1
     }
 
     private mutating func poison(_ keys: OrderKeys, row: Int) {
-        keys.forEach { if poisoned[$0] == nil { poisoned[$0] = row } }
+        keys.forEach { poisoned.setIfAbsent($0, row) }
     }
 
     /// A sent row is acknowledged (or known never to arrive): its keys stop blocking. A row that
     /// ended notSent poisons its keys for the rest of the job.
     mutating func release(_ keys: OrderKeys, row: Int, notSent: Bool) {
         keys.forEach { key in
-            if let n = inflight[key] { inflight[key] = n > 1 ? n - 1 : nil }
+            if inflight.contains(key) { inflight.add(key, -1) }
         }
         if notSent { poison(keys, row: row) }
     }
@@ -125,7 +125,7 @@ struct WriteOrderGate {
         var ready: [HeldRow] = []
         var poisonedRows: [(row: Int, because: Int)] = []
         var stillHeld: [HeldRow] = []
-        var earlier: Set<UInt64> = []
+        var earlier = KeyTable()
         var bytes = 0
         for index in heldHead..<held.count {
             let row = held[index]
@@ -136,13 +136,13 @@ struct WriteOrderGate {
                 continue
             }
             let free = ready.count < maxRows && bytes + row.contact.count + 1 <= maxBytes
-                && !row.keys.contains(where: { inflight[$0] != nil || earlier.contains($0) })
+                && !row.keys.contains(where: { inflight.contains($0) || earlier.contains($0) })
             if free {
                 ready.append(row)
                 bytes += row.contact.count + 1
                 unhold(row.keys)
             } else {
-                row.keys.forEach { earlier.insert($0) }
+                row.keys.forEach { earlier.setIfAbsent($0, 1) }
                 stillHeld.append(row)
             }
         }
@@ -154,12 +154,12 @@ struct WriteOrderGate {
 
     /// How many held rows could go now, counting at most to `limit`.
     private func readyCount(limit: Int) -> Int {
-        var earlier: Set<UInt64> = []
+        var earlier = KeyTable()
         var n = 0
         for index in heldHead..<held.count where n < limit {
             let row = held[index]
-            if row.keys.contains(where: { inflight[$0] != nil || earlier.contains($0) }) {
-                row.keys.forEach { earlier.insert($0) }
+            if row.keys.contains(where: { inflight.contains($0) || earlier.contains($0) }) {
+                row.keys.forEach { earlier.setIfAbsent($0, 1) }
             } else {
                 n += 1
             }
@@ -178,13 +178,13 @@ struct WriteOrderGate {
         let rows = Array(held[heldHead...])
         held = []
         heldHead = 0
-        heldKeys = [:]
+        heldKeys.removeAll()
         return rows
     }
 
     private mutating func unhold(_ keys: OrderKeys) {
         keys.forEach { key in
-            if let n = heldKeys[key] { heldKeys[key] = n > 1 ? n - 1 : nil }
+            if heldKeys.contains(key) { heldKeys.add(key, -1) }
         }
     }
 
@@ -203,7 +203,7 @@ struct WriteOrderGate {
         body.append(contentsOf: template.tail)
         return Chunk(index: chunk.index, rows: positions.map { chunk.rows[$0] }, starts: starts, ends: ends, body: body,
                      dedupeValues: chunk.dedupeValues.map { values in positions.map { values[$0] } },
-                     keys: positions.map { chunk.keys[$0] })
+                     keys: chunk.keys.subset(positions))
     }
 
     /// Held rows as one chunk of their own.
@@ -218,6 +218,6 @@ struct WriteOrderGate {
         }
         body.append(contentsOf: template.tail)
         return Chunk(index: index, rows: rows.map(\.row), starts: starts, ends: ends, body: body,
-                     dedupeValues: keepDedupeValues ? rows.map(\.dedupeValue) : nil, keys: rows.map(\.keys))
+                     dedupeValues: keepDedupeValues ? rows.map(\.dedupeValue) : nil, keys: ChunkKeys(rows.map(\.keys)))
     }
 }

@@ -69,11 +69,7 @@ public final class UpsertReport: Sendable {
 
     /// Calls `body` with each outcome of the given kinds in row order, while it returns true.
     private func forEachOutcome(kinds: Set<RowOutcomeKind>, _ body: (RowOutcome) -> Bool) {
-        let wanted = Set(kinds.map(\.code))
-        for (i, code) in store.kinds.enumerated() where wanted.contains(code) {
-            guard let outcome = store.outcome(row: i + 1) else { continue }
-            if !body(outcome) { return }
-        }
+        store.forEachOutcome(kinds: kinds, body)
     }
 
     public func summaryJSON() -> String {
