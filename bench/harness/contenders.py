@@ -54,10 +54,9 @@ class Cli(Contender):
 
     def command(self, s: RunSpec) -> Tuple[List[str], Dict[str, str]]:
         cli = os.environ.get("YESPO_CLI") or str(ROOT / "dist" / "bin" / "yespo")
+        # The same budget as every other contender: 0 is "no limit" (the CLI's default is 100/s).
         argv = [cli, "upsert", str(s.csv), "--base-url", s.base_url, "--concurrency", str(s.concurrency),
-                "--chunk-size", str(s.chunk), "--quiet", "--json"]
-        if s.rate:
-            argv += ["--rate", str(s.rate)]
+                "--chunk-size", str(s.chunk), "--rate", str(s.rate), "--quiet", "--json"]
         return argv, self.env(s)
 
 

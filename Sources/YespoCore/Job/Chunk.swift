@@ -32,6 +32,12 @@ struct ChunkKeys: Sendable {
         for keys in list { append(keys) }
     }
 
+    /// From the flat form itself (`ends[i]`: where row i's keys end in `flat`).
+    init(flat: [UInt64], ends: [Int32]) {
+        self.flat = flat
+        self.ends = ends
+    }
+
     init(reservingRows rows: Int) {
         ends.reserveCapacity(rows)
         flat.reserveCapacity(rows)

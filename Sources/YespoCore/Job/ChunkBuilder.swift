@@ -15,15 +15,23 @@ struct ChunkBuilder {
     private let keepDedupeValues: Bool
 
     private var body: ByteWriter
-    private var rows: [Int] = []
-    private var starts: [Int32] = []
-    private var ends: [Int32] = []
-    private var alive: [Bool] = []
+    /// Per row of the chunk being built: input row, contact byte range in `body`, still alive
+    /// (not superseded), order keys (flat, `keyEnds[i]` ends row i's). Fixed buffers of `maxRows`.
+    private let rows: UnsafeMutablePointer<Int>
+    private let starts: UnsafeMutablePointer<Int32>
+    private let ends: UnsafeMutablePointer<Int32>
+    private let alive: UnsafeMutablePointer<Bool>
+    private let keyEnds: UnsafeMutablePointer<Int32>
+    private let flatKeys: UnsafeMutablePointer<UInt64>
+    private var count = 0
+    private var keyCount = 0
     private var dedupeValues: [String?] = []
-    private var keys = ChunkKeys()
     private var liveCount = 0
     private var nextIndex = 0
     private var matchKeys: MatchKeyIndex
+    /// Bodies of chunks that were sent, to be filled again (no malloc churn, no fragmentation:
+    /// a million-row job reuses the same few half-megabyte buffers).
+    private var spareBodies: [[UInt8]] = []
 
     init(template: BodyTemplate, maxRows: Int, maxBytes: Int, keepDedupeValues: Bool) {
         self.template = template
@@ -31,6 +39,12 @@ struct ChunkBuilder {
         self.maxBytes = maxBytes
         self.keepDedupeValues = keepDedupeValues
         body = ByteWriter(capacity: 64 << 10)
+        rows = .allocate(capacity: self.maxRows)
+        starts = .allocate(capacity: self.maxRows)
+        ends = .allocate(capacity: self.maxRows)
+        alive = .allocate(capacity: self.maxRows)
+        keyEnds = .allocate(capacity: self.maxRows)
+        flatKeys = .allocate(capacity: self.maxRows * OrderKeys.capacity)
         matchKeys = MatchKeyIndex(rows: self.maxRows)
         resetBody()
     }
@@ -39,9 +53,20 @@ struct ChunkBuilder {
     func free() {
         body.free()
         matchKeys.free()
+        rows.deallocate()
+        starts.deallocate()
+        ends.deallocate()
+        alive.deallocate()
+        keyEnds.deallocate()
+        flatKeys.deallocate()
     }
 
     var chunksPlanned: Int { nextIndex }
+
+    /// A sent chunk's body, to be reused by a later chunk (kept only while few are spare).
+    mutating func takeBack(_ body: [UInt8]) {
+        if spareBodies.count < 4 && body.capacity > 0 { spareBodies.append(body) }
+    }
 
     /// Adds one prepared row (owned). See `add(_: ReadyRow, ...)`.
     mutating func add(_ row: PreparedRow, superseded: (RowOutcome, [UInt8]) -> Void,
@@ -63,24 +88,28 @@ struct ChunkBuilder {
             return nil
         }
         var closed: Chunk? = nil
-        if liveCount + 1 > maxRows || body.count + size + 1 + template.tail.count > maxBytes {
+        if liveCount + 1 > maxRows || count == maxRows || body.count + size + 1 + template.tail.count > maxBytes {
             closed = close()
         }
-        let position = rows.count
+        let position = count
         if let key = row.matchKey, let earlier = matchKeys.replace(key, with: position) {
             alive[earlier] = false
             liveCount -= 1
             superseded(RowOutcome(row: rows[earlier], kind: .duplicate, reason: "superseded by row \(row.row)"),
                        Array(body.bytes(Int(starts[earlier])..<Int(ends[earlier]))))
         }
-        starts.append(Int32(body.count))
+        starts[position] = Int32(body.count)
         body.append(contentsOf: row.json)
-        ends.append(Int32(body.count))
+        ends[position] = Int32(body.count)
         body.append(UInt8(ascii: ","))
-        rows.append(row.row)
-        alive.append(true)
-        keys.append(row.orderKeys)
+        rows[position] = row.row
+        alive[position] = true
+        let keys = row.orderKeys
+        for k in 0..<keys.count { flatKeys[keyCount + k] = keys[k] }
+        keyCount += keys.count
+        keyEnds[position] = Int32(keyCount)
         if keepDedupeValues { dedupeValues.append(row.dedupeValue) }
+        count = position + 1
         liveCount += 1
         return closed
     }
@@ -90,19 +119,30 @@ struct ChunkBuilder {
         defer { resetBody() }
         guard liveCount > 0 else { return nil }
         let chunk: Chunk
-        if liveCount == rows.count {
+        if liveCount == count {
             body.truncate(to: body.count - 1)   // the trailing ","
-            var out = [UInt8]()
+            var out = spareBodies.popLast() ?? []
+            out.removeAll(keepingCapacity: true)
             out.reserveCapacity(body.count + template.tail.count)
             out.append(contentsOf: body.all)
             out.append(contentsOf: template.tail)
-            chunk = Chunk(index: nextIndex, rows: rows, starts: starts, ends: ends, body: out,
-                          dedupeValues: keepDedupeValues ? dedupeValues : nil, keys: keys)
+            chunk = Chunk(index: nextIndex, rows: Array(UnsafeBufferPointer(start: rows, count: count)),
+                          starts: Array(UnsafeBufferPointer(start: starts, count: count)),
+                          ends: Array(UnsafeBufferPointer(start: ends, count: count)), body: out,
+                          dedupeValues: keepDedupeValues ? dedupeValues : nil,
+                          keys: ChunkKeys(flat: Array(UnsafeBufferPointer(start: flatKeys, count: keyCount)),
+                                          ends: Array(UnsafeBufferPointer(start: keyEnds, count: count))))
         } else {
             chunk = compacted()
         }
         nextIndex += 1
         return chunk
+    }
+
+    private func keys(_ i: Int) -> OrderKeys {
+        var keys = OrderKeys()
+        for k in (i == 0 ? 0 : Int(keyEnds[i - 1]))..<Int(keyEnds[i]) { keys.appendDistinct(flatKeys[k]) }
+        return keys
     }
 
     /// Rebuilds the body without the superseded rows.
@@ -112,13 +152,13 @@ struct ChunkBuilder {
         var liveRows: [Int] = [], liveStarts: [Int32] = [], liveEnds: [Int32] = [], liveValues: [String?] = []
         var liveKeys = ChunkKeys(reservingRows: liveCount)
         liveRows.reserveCapacity(liveCount)
-        for i in 0..<rows.count where alive[i] {
+        for i in 0..<count where alive[i] {
             if !liveRows.isEmpty { out.append(UInt8(ascii: ",")) }
             liveStarts.append(Int32(out.count))
             out.append(contentsOf: body.bytes(Int(starts[i])..<Int(ends[i])))
             liveEnds.append(Int32(out.count))
             liveRows.append(rows[i])
-            liveKeys.append(keys[i])
+            liveKeys.append(keys(i))
             if keepDedupeValues { liveValues.append(dedupeValues[i]) }
         }
         out.append(contentsOf: template.tail)
@@ -129,17 +169,9 @@ struct ChunkBuilder {
     private mutating func resetBody() {
         body.removeAll()
         body.append(contentsOf: template.head)
-        let expected = min(maxRows, max(rows.count, 16))
-        rows = []
-        rows.reserveCapacity(expected)
-        starts = []
-        starts.reserveCapacity(expected)
-        ends = []
-        ends.reserveCapacity(expected)
-        alive = []
-        alive.reserveCapacity(expected)
+        count = 0
+        keyCount = 0
         dedupeValues = []
-        keys = ChunkKeys(reservingRows: expected)
         matchKeys.removeAll()
         liveCount = 0
     }

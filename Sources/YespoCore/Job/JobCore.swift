@@ -37,6 +37,8 @@ final class JobCore: @unchecked Sendable {
     // Per-row work under the monitor (a chunk's outcomes, the gate's keys): no exclusivity checks.
     @exclusivity(unchecked) var store = OutcomeStore()
     var queue: [Chunk] = []
+    /// Bodies of chunks whose sending ended, on their way back to the builder for reuse.
+    var sentBodies: [[UInt8]] = []
     var queueHead = 0
     var active: [Int: ActiveChunk] = [:]
     var chunksSending = 0
@@ -153,6 +155,8 @@ final class JobCore: @unchecked Sendable {
         var parts: [ChunkPart] = []
         var stoppedNow = false
         monitor.withLock {
+            for body in sentBodies { builder.takeBack(body) }
+            sentBodies.removeAll(keepingCapacity: true)
             rowsRead = max(rowsRead, rowsSeen)
             publishLocked(batch, bytes: bytes, chunkIndex: nil)
             if var chunk {
@@ -191,6 +195,7 @@ final class JobCore: @unchecked Sendable {
 
     /// dryRun: the chunk is planned and its rows reported accepted without a session.
     func planOnlyLocked(_ chunk: Chunk) {
+        recycleLocked(chunk.body)
         let rows = chunk.rows.map { RowOutcome(row: $0, kind: .accepted) }
         for outcome in rows { store.record(outcome) }
         chunksSent += 1
@@ -199,6 +204,11 @@ final class JobCore: @unchecked Sendable {
                                         lastRow: chunk.rows.max() ?? 0, status: .accepted, asyncSessionId: nil,
                                         attempts: 0, importStatus: nil))
         if outcomeHandler != nil { outbox.append(OutcomeBatch(chunkIndex: chunk.index, asyncSessionId: nil, rows: rows)) }
+    }
+
+    /// Gives a body whose sending ended back to the builder (through `hand`), a few at most.
+    func recycleLocked(_ body: [UInt8]) {
+        if sentBodies.count < 4 { sentBodies.append(body) }
     }
 
     /// A chunk that will never be sent: every row notSent with the reason the job stopped.

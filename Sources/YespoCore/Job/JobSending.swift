@@ -187,6 +187,7 @@ extension JobCore {
 
             if chunk.sendingDone {
                 chunksSending -= 1
+                recycleLocked(chunk.body)
                 chunk.body = []
                 if options.ackOn == .accepted { releaseKeysLocked(chunk) }
                 if chunk.isFinal { finalizeLocked(chunk) }

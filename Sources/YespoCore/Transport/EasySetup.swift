@@ -83,9 +83,18 @@ enum EasySetup {
             check(yespo_easy_setopt_long(h, CURLOPT_NOBODY, 1), "HEAD")
         default:
             if t.hasBody || t.method == "POST" || t.method == "PUT" || t.method == "PATCH" {
-                let body = t.body
-                check(yespo_easy_setopt_off(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body?.count ?? 0)), "body size")
-                check(yespo_easy_setopt_ptr(h, CURLOPT_POSTFIELDS, body?.baseAddress.map { UnsafeRawPointer($0) } ?? UnsafeRawPointer(emptyBody)), "body")
+                if let body = t.body {
+                    // Read by curl from the request's own bytes (Transfer.onRead): no copy per request.
+                    check(yespo_easy_setopt_long(h, CURLOPT_POST, 1), "POST")
+                    check(yespo_easy_setopt_off(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)), "body size")
+                    check(yespo_easy_setopt_datacb(h, CURLOPT_READFUNCTION, Transfer.onRead), "read callback")
+                    check(yespo_easy_setopt_ptr(h, CURLOPT_READDATA, userdata), "read data")
+                    check(yespo_easy_setopt_seekcb(h, Transfer.onSeek), "seek callback")
+                    check(yespo_easy_setopt_ptr(h, CURLOPT_SEEKDATA, userdata), "seek data")
+                } else {
+                    check(yespo_easy_setopt_off(h, CURLOPT_POSTFIELDSIZE_LARGE, 0), "body size")
+                    check(yespo_easy_setopt_ptr(h, CURLOPT_POSTFIELDS, UnsafeRawPointer(emptyBody)), "body")
+                }
             }
             if t.method != "POST" { check(yespo_easy_setopt_str(h, CURLOPT_CUSTOMREQUEST, t.method), "method") }
         }
