@@ -49,6 +49,10 @@ enum EasySetup {
         check(yespo_easy_setopt_ptr(h, CURLOPT_WRITEDATA, userdata), "write data")
         check(yespo_easy_setopt_datacb(h, CURLOPT_HEADERFUNCTION, Transfer.onHeader), "header callback")
         check(yespo_easy_setopt_ptr(h, CURLOPT_HEADERDATA, userdata), "header data")
+        // When the request really goes out (the request budget counts that moment, as the server
+        // does). Optional: without it (libcurl < 7.80) the budget counts the moment it started.
+        _ = yespo_easy_setopt_prereqcb(h, Transfer.onPrerequest)
+        _ = yespo_easy_setopt_ptr(h, CURLOPT_PREREQDATA, userdata)
         check(yespo_easy_setopt_off(h, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(d.maxResponseBytes)), "max size")
         check(yespo_easy_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, d.connectTimeoutMs), "connect timeout")
         check(yespo_easy_setopt_long(h, CURLOPT_TIMEOUT_MS, d.timeoutMs), "timeout")

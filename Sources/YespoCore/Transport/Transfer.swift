@@ -29,6 +29,10 @@ final class Transfer {
     var attempts = 0
     var dueAt: Int64 = 0
     var attemptStartedAt: Int64 = 0
+    /// The request budget's record of this attempt's start, confirmed when curl sends it.
+    var budgetSlot: RequestBudget.Slot?
+    /// When curl sent this attempt's request (0 until it did).
+    var sentAt: Int64 = 0
     var submittedAt: Int64
     var easy: UnsafeMutableRawPointer?
     var headerList: UnsafeMutablePointer<curl_slist>?
@@ -111,6 +115,12 @@ final class Transfer {
         guard offset >= 0, Int(offset) <= (t.body?.count ?? 0) else { return Int32(CURL_SEEKFUNC_FAIL) }
         t.readOffset = Int(offset)
         return Int32(CURL_SEEKFUNC_OK)
+    }
+
+    /// The connection is ready and the request goes out now: the start the server will count.
+    static let onPrerequest: yespo_curl_prereq_cb = { userdata, _, _, _, _ in
+        if let userdata { Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue().sentAt = monotonicMicros() }
+        return Int32(CURL_PREREQFUNC_OK)
     }
 
     static let onHeader: yespo_curl_data_cb = { ptr, size, count, userdata in
