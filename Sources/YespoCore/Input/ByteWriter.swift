@@ -52,6 +52,11 @@ struct ByteWriter: ByteSink {
         count &+= n
     }
 
+    /// A literal (a key like `"firstName":`): copied with at most two word moves, no memcpy call.
+    @inline(__always) mutating func append(_ s: StaticString) {
+        append(contentsOf: UnsafeRawBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
+
     /// Room for `n` more bytes, written through `tail` and then `commit`ted.
     @inline(__always) mutating func reserveAdditional(_ n: Int) {
         if count &+ n > capacity { grow(n) }

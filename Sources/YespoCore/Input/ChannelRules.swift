@@ -83,45 +83,79 @@ enum ChannelRules {
         let n = e.count
         guard n > 0, let src = e.baseAddress else { return .invalid }
         out.reserveAdditional(n + 2)
-        let dst = out.tail
-        var at = -1
-        var labels = 0
-        var labelLength = 0
-        for k in 0..<n {
-            let b = src.load(fromByteOffset: k, as: UInt8.self)
-            if b >= 0x80 { return .notASCII }
-            dst[k + 1] = asciiLower(b)
-            // One bit test rejects every byte no email may hold; '@' and '.' are the only others
-            // that matter.
-            let refused = b < 64 ? (emailRefusedLow >> UInt64(b)) & 1 : (emailRefusedHigh >> UInt64(b &- 64)) & 1
-            if refused != 0 { return .invalid }
-            if b == 0x40 {
-                if at >= 0 { return .invalid }
-                at = k
-                labelLength = 0
-            } else if b == JSONByte.dot && at >= 0 {
-                if labelLength == 0 { return .invalid }
-                labels &+= 1
-                labelLength = 0
-            } else {
-                labelLength &+= 1
-            }
-        }
-        guard n <= maxEmailLength, at > 0, at <= maxEmailLocalPart, at < n - 1, labelLength > 0, labels >= 1 else {
-            return .invalid
-        }
-        dst[0] = JSONByte.quote
-        dst[n + 1] = JSONByte.quote
+        let verdict = lowerASCIIEmail(src, n, out.tail + 1)
+        guard verdict == .valid else { return verdict }
+        out.tail[0] = JSONByte.quote
+        out.tail[n + 1] = JSONByte.quote
         out.commit(n + 2)
         return .valid
     }
 
-    /// Bytes no email may hold, as bit masks over 0..<64 and 64..<128: space and controls, DEL,
-    /// and `"(),:;<>[\]` (the rules of isValidEmail).
-    /// (0...0x20 and 0x22 0x28 0x29 0x2C 0x3A 0x3B 0x3C 0x3E; 0x5B 0x5C 0x5D 0x7F. A test checks
-    /// the masks against isValidEmail byte by byte.)
-    static let emailRefusedLow: UInt64 = 0x5C00_1305_FFFF_FFFF
-    static let emailRefusedHigh: UInt64 = 0x8000_0000_3800_0000
+    /// The loop of appendASCIIEmail on plain pointers, eight bytes at a time: each word is checked
+    /// for non-ASCII, lower-cased and stored in a few operations, and only its bytes that may
+    /// matter (a superset of '@', '.' and the refused ones, found by SWAR range tests) are looked
+    /// up one by one. Label lengths come from the positions of the separators.
+    private static func lowerASCIIEmail(_ src: UnsafeRawPointer, _ n: Int, _ dst: UnsafeMutablePointer<UInt8>) -> FastEmail {
+        let classes = emailByteClasses.utf8Start
+        var at = -1          // the '@'
+        var separator = -1   // the last '@' or domain '.'
+        var labels = 0
+        /// One byte that may matter, at index i: false when the email is refused.
+        @inline(__always) func visit(_ i: Int, _ b: UInt8) -> Bool {
+            switch classes[Int(b)] {
+            case 0x30: return true
+            case 0x31:
+                if at >= 0 { return false }
+                at = i
+                separator = i
+                return true
+            case 0x32:
+                guard at >= 0 else { return true }
+                if i - separator == 1 { return false }   // an empty domain label
+                labels &+= 1
+                separator = i
+                return true
+            default: return false
+            }
+        }
+        let high: UInt64 = 0x8080_8080_8080_8080
+        var k = 0
+        while k &+ 8 <= n {
+            let w = src.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+            if w & high != 0 { return .notASCII }
+            let upper = ((w &+ 0x3F3F_3F3F_3F3F_3F3F) ^ (w &+ 0x2525_2525_2525_2525)) & high
+            UnsafeMutableRawPointer(dst + k).storeBytes(of: w | (upper &>> 2), as: UInt64.self)
+            // Bytes <= 0x2E, 0x3A...0x40, 0x5B...0x5D, 0x7F: every byte whose class is not 0 is one.
+            let low = ~(w &+ 0x5151_5151_5151_5151)
+            let colonToAt = (w &+ 0x4646_4646_4646_4646) & ~(w &+ 0x3F3F_3F3F_3F3F_3F3F)
+            let brackets = (w &+ 0x2525_2525_2525_2525) & ~(w &+ 0x2222_2222_2222_2222)
+            var maybe = (low | colonToAt | brackets | (w &+ 0x0101_0101_0101_0101)) & high
+            while maybe != 0 {
+                let i = k &+ maybe.trailingZeroBitCount &>> 3
+                if !visit(i, src.load(fromByteOffset: i, as: UInt8.self)) { return .invalid }
+                maybe &= maybe &- 1
+            }
+            k &+= 8
+        }
+        while k < n {
+            let b = src.load(fromByteOffset: k, as: UInt8.self)
+            if b >= 0x80 { return .notASCII }
+            dst[k] = asciiLower(b)
+            if !visit(k, b) { return .invalid }
+            k &+= 1
+        }
+        let lastLabel = n - separator - 1
+        guard n <= maxEmailLength, at > 0, at <= maxEmailLocalPart, at < n - 1, lastLabel > 0, labels >= 1 else {
+            return .invalid
+        }
+        return .valid
+    }
+
+    /// The class of each ASCII byte for appendASCIIEmail, one digit per byte: 0 ordinary, 1 '@',
+    /// 2 '.', 3 a byte no email may hold (space and controls, DEL, `"(),:;<>[\]`: the rules of
+    /// isValidEmail; a test checks the table against it byte by byte). Constant data, no lookup cost.
+    static let emailByteClasses: StaticString =
+        "33333333333333333333333333333333303000003300302000000000003330301000000000000000000000000003330000000000000000000000000000000003"
 
     /// `local@domain.tld`: one '@', a non-empty local part of at most 64 bytes, a domain of
     /// non-empty dot-separated labels (at least two), at most 254 characters, no spaces, control

@@ -10,7 +10,23 @@
 func appendJSONString(_ value: UnsafeRawBufferPointer, into out: inout ByteWriter) {
     // Most values need no escape: one check, then one copy between the quotes.
     let n = value.count
-    if let p = value.baseAddress, !needsJSONEscape(p, n) {
+    if n < 16, let p = value.baseAddress {
+        // Short values (names, cities, codes): checked and copied in one pass.
+        out.reserveAdditional(n + 2)
+        let dst = out.tail
+        dst[0] = JSONByte.quote
+        var clean = true
+        for k in 0..<n {
+            let b = p.load(fromByteOffset: k, as: UInt8.self)
+            if b == JSONByte.quote || b == JSONByte.backslash || b < 0x20 { clean = false; break }
+            dst[k + 1] = b
+        }
+        if clean {
+            dst[n + 1] = JSONByte.quote
+            out.commit(n + 2)
+            return
+        }
+    } else if let p = value.baseAddress, !needsJSONEscape(p, n) {
         out.reserveAdditional(n + 2)
         let dst = out.tail
         dst[0] = JSONByte.quote

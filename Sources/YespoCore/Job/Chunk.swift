@@ -50,6 +50,13 @@ struct ChunkKeys: Sendable {
         ends.append(Int32(flat.count))
     }
 
+    /// Row i's keys as positions in `flat` (read them with `key(at:)`): no OrderKeys built.
+    @inline(__always) func keyRange(_ i: Int) -> Range<Int> {
+        (i == 0 ? 0 : Int(ends[i - 1]))..<Int(ends[i])
+    }
+
+    @inline(__always) func key(at k: Int) -> UInt64 { flat[k] }
+
     subscript(i: Int) -> OrderKeys {
         var keys = OrderKeys()
         let lo = i == 0 ? 0 : Int(ends[i - 1])

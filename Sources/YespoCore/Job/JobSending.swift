@@ -71,9 +71,9 @@ extension JobCore {
     func releaseKeysLocked(_ chunk: ActiveChunk) {
         guard !chunk.keysReleased else { return }
         chunk.keysReleased = true
-        for position in 0..<chunk.chunk.count {
-            gate.release(chunk.chunk.keys[position], row: chunk.chunk.rows[position],
-                         notSent: chunk.kind(at: position) == .notSent)
+        let keys = chunk.chunk.keys, rows = chunk.chunk.rows
+        for position in 0..<rows.count {
+            gate.release(keys, position: position, row: rows[position], notSent: chunk.kind(at: position) == .notSent)
         }
     }
 

@@ -54,6 +54,14 @@ struct KeyTable {
         }
     }
 
+    /// Takes one from the key's value when it has one (the key goes at 0); one probe.
+    mutating func decrement(_ key: UInt64) {
+        guard count != 0 else { return }
+        let (slot, found) = find(Self.stored(key))
+        guard found else { return }
+        if values[slot] == 1 { remove(at: slot) } else { values[slot] &-= 1 }
+    }
+
     /// Sets the key's value unless it has one.
     mutating func setIfAbsent(_ key: UInt64, _ value: Int) {
         let k = Self.stored(key)

@@ -68,11 +68,25 @@ struct WriteOrderGate {
         // Nothing in flight, held or poisoned (every job's first chunk, and jobs without repeats
         // whose chunks never overlap in time): nothing to check.
         let quiet = inflight.isEmpty && heldKeys.isEmpty && poisoned.isEmpty
+        let keyed = chunk.keys
         for position in 0..<chunk.count {
-            let keys = chunk.keys[position]
-            if quiet || keys.isEmpty {
+            let range = keyed.keyRange(position)
+            if quiet || range.isEmpty {
                 keep.append(position)
-            } else if let source = poisonSource(keys) {
+                continue
+            }
+            // The common case (no repeats): no key of the row is in flight, held or poisoned.
+            var clear = true
+            for k in range {
+                let key = keyed.key(at: k)
+                if inflight.contains(key) || heldKeys.contains(key) || poisoned.contains(key) { clear = false; break }
+            }
+            if clear {
+                keep.append(position)
+                continue
+            }
+            let keys = keyed[position]
+            if let source = poisonSource(keys) {
                 poison(keys, row: source)
                 result.poisonedRows.append((chunk.rows[position], source))
             } else if keys.contains(where: blocks) {
@@ -86,7 +100,9 @@ struct WriteOrderGate {
                 keep.append(position)
             }
         }
-        for position in keep { markInflight(chunk.keys[position]) }
+        for position in keep {
+            for k in keyed.keyRange(position) { inflight.add(keyed.key(at: k), 1) }
+        }
         guard !keep.isEmpty else { return result }
         result.send = keep.count == chunk.count ? chunk : Self.subset(of: chunk, positions: keep, template: template)
         return result
@@ -109,10 +125,14 @@ struct WriteOrderGate {
     /// A sent row is acknowledged (or known never to arrive): its keys stop blocking. A row that
     /// ended notSent poisons its keys for the rest of the job.
     mutating func release(_ keys: OrderKeys, row: Int, notSent: Bool) {
-        keys.forEach { key in
-            if inflight.contains(key) { inflight.add(key, -1) }
-        }
+        keys.forEach { inflight.decrement($0) }
         if notSent { poison(keys, row: row) }
+    }
+
+    /// The same for the row at `position` of a chunk, reading its keys in place.
+    mutating func release(_ keys: ChunkKeys, position: Int, row: Int, notSent: Bool) {
+        for k in keys.keyRange(position) { inflight.decrement(keys.key(at: k)) }
+        if notSent { poison(keys[position], row: row) }
     }
 
     /// Held rows that may go now, in row order: none of their keys in flight, and no earlier

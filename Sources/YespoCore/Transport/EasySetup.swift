@@ -95,6 +95,9 @@ enum EasySetup {
                     check(yespo_easy_setopt_ptr(h, CURLOPT_READDATA, userdata), "read data")
                     check(yespo_easy_setopt_seekcb(h, Transfer.onSeek), "seek callback")
                     check(yespo_easy_setopt_ptr(h, CURLOPT_SEEKDATA, userdata), "seek data")
+                    // Bulk bodies are ~0.5 MB: curl's default 64 KB upload buffer means ~8 rounds of
+                    // read callback, send and poll per request; 256 KB (curl's limit is 2 MB) needs two.
+                    _ = yespo_easy_setopt_long(h, CURLOPT_UPLOAD_BUFFERSIZE, Int(uploadBufferBytes))
                 } else {
                     check(yespo_easy_setopt_off(h, CURLOPT_POSTFIELDSIZE_LARGE, 0), "body size")
                     check(yespo_easy_setopt_ptr(h, CURLOPT_POSTFIELDS, UnsafeRawPointer(emptyBody)), "body")
@@ -105,6 +108,10 @@ enum EasySetup {
         return failed
     }
 }
+
+/// curl's upload buffer per transfer (see `configure`). Measured on a million-row upsert: 20,700
+/// polls and 3,300 sends with curl's 64 KB, 5,300 and 1,300 with this.
+let uploadBufferBytes = 256 << 10
 
 /// A NUL byte that lives forever: the body of a POST without one.
 nonisolated(unsafe) private let emptyBody: UnsafeMutablePointer<CChar> = {
