@@ -166,6 +166,15 @@ extension JSONCursor {
         let start = i
         i += 1
         while i < count {
+            // Eight bytes at a time to the next quote or backslash (most of an array's bytes are
+            // inside strings).
+            while i &+ 8 <= count {
+                let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                let hits = swarBytesEqual(w, JSONByte.quote) | swarBytesEqual(w, JSONByte.backslash)
+                if hits != 0 { i &+= hits.trailingZeroBitCount &>> 3; break }
+                i &+= 8
+            }
+            guard i < count else { break }
             let b = base[i]
             if b == JSONByte.quote { i += 1; return }
             i += b == JSONByte.backslash ? 2 : 1
