@@ -88,6 +88,7 @@ CONTENDERS: Dict[str, Contender] = {c.name: c for c in [
     PythonScript("py-file", "py_binding.py", ["--mode", "file"], ours=True),
     PythonScript("py-dictreader", "py_binding.py", ["--mode", "dictreader"], ours=True),
     GoProgram("go-binding", "go_binding", ours=True),
+    GoProgram("go-file", "go_file", ours=True),
     PythonScript("py-requests", "py_requests.py", [], ours=False),
     PythonScript("py-aiohttp", "py_aiohttp.py", [], ours=False),
     GoProgram("go-nethttp", "go_nethttp", ours=False),

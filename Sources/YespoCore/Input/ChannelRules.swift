@@ -20,6 +20,12 @@ enum ChannelType: Int, CaseIterable {
 
     /// Case-insensitive (ASCII) match of a type value.
     init?(bytes: UnsafeRawBufferPointer) {
+        // The common spellings, as written: no lower-cased copy.
+        switch bytes.count {
+        case 5 where bytesEqual(bytes, "email"): self = .email; return
+        case 3 where bytesEqual(bytes, "sms"): self = .sms; return
+        default: break
+        }
         var lower: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
             (0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         let n = bytes.count
@@ -230,6 +236,16 @@ enum ChannelRules {
     let n = s.utf8CodeUnitCount
     guard a.count == n else { return false }
     guard n > 0, let p = a.baseAddress else { return true }
-    return memcmp(p, s.utf8Start, n) == 0
+    let q = UnsafeRawPointer(s.utf8Start)
+    // Keys and type names are short: two overlapping words instead of a memcmp call.
+    if n >= 8 && n <= 16 {
+        return p.loadUnaligned(as: UInt64.self) == q.loadUnaligned(as: UInt64.self)
+            && p.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == q.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+    }
+    if n < 8 {
+        for k in 0..<n where p.load(fromByteOffset: k, as: UInt8.self) != q.load(fromByteOffset: k, as: UInt8.self) { return false }
+        return true
+    }
+    return memcmp(p, q, n) == 0
 }
 

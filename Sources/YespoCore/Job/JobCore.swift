@@ -196,14 +196,16 @@ final class JobCore: @unchecked Sendable {
     /// dryRun: the chunk is planned and its rows reported accepted without a session.
     func planOnlyLocked(_ chunk: Chunk) {
         recycleLocked(chunk.body)
-        let rows = chunk.rows.map { RowOutcome(row: $0, kind: .accepted) }
-        for outcome in rows { store.record(outcome) }
+        for row in chunk.rows { store.record(row: row, kind: .accepted, session: 0) }
         chunksSent += 1
         chunksDone += 1
         chunkRecords.append(ChunkRecord(index: chunk.index, rows: chunk.count, firstRow: chunk.rows.min() ?? 0,
                                         lastRow: chunk.rows.max() ?? 0, status: .accepted, asyncSessionId: nil,
                                         attempts: 0, importStatus: nil))
-        if outcomeHandler != nil { outbox.append(OutcomeBatch(chunkIndex: chunk.index, asyncSessionId: nil, rows: rows)) }
+        if outcomeHandler != nil {
+            outbox.append(OutcomeBatch(chunkIndex: chunk.index, asyncSessionId: nil,
+                                       rows: chunk.rows.map { RowOutcome(row: $0, kind: .accepted) }))
+        }
     }
 
     /// Gives a body whose sending ended back to the builder (through `hand`), a few at most.
