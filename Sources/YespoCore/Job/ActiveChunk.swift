@@ -61,10 +61,14 @@ final class ActiveChunk: @unchecked Sendable {
 
     func kind(at position: Int) -> RowOutcomeKind? { RowOutcomeKind(code: kinds[position]) }
 
+    /// Some row ended notSent (so releasing the chunk's keys must poison theirs).
+    private(set) var anyNotSent = false
+
     func set(_ position: Int, _ kind: RowOutcomeKind, reason: String? = nil, session: String? = nil,
              contactId: Int64? = nil, acceptedBy: AcceptedBy? = nil) {
         guard kinds[position] == 0 else { return }
         kinds[position] = kind.code
+        if kind == .notSent { anyNotSent = true }
         sessionOf[position] = sessionCode(session)
         if let reason { reasons[position] = reason }
         if let contactId { contactIds[position] = contactId }
@@ -73,6 +77,7 @@ final class ActiveChunk: @unchecked Sendable {
 
     func setRange(_ lo: Int, _ hi: Int, _ kind: RowOutcomeKind, reason: String?, session: String? = nil) {
         let code = sessionCode(session)
+        if kind == .notSent && lo < hi { anyNotSent = true }
         for position in lo..<hi where kinds[position] == 0 {
             kinds[position] = kind.code
             sessionOf[position] = code
@@ -105,18 +110,30 @@ final class ActiveChunk: @unchecked Sendable {
         let pendingReason = "internal error: the row got no outcome"
         // Most chunks have no reason, id or note on any row: skip those lookups then.
         let plain = reasons.isEmpty && contactIds.isEmpty && acceptedHow.isEmpty && rejectedBytes.isEmpty
-        for position in 0..<chunk.count {
+        var position = 0
+        let rowNumbers = chunk.rows
+        while position < chunk.count {
             let code = kinds[position]
             let kind = RowOutcomeKind(code: code) ?? .notSent
             let s = Int(sessionOf[position])
             let session = s == 0 ? 0 : storeSessions[s - 1]
             if plain && code != 0 {
-                store.record(row: chunk.rows[position], kind: kind, session: session)
-                if wantOutcomes {
-                    rows.append(RowOutcome(row: chunk.rows[position], kind: kind, asyncSessionId: s == 0 ? nil : sessions[s - 1]))
+                // Consecutive rows with the same outcome (a request's accepted rows) in one run.
+                var next = position + 1
+                while next < chunk.count && rowNumbers[next] == rowNumbers[next - 1] + 1 && kinds[next] == code
+                        && sessionOf[next] == sessionOf[position] {
+                    next += 1
                 }
+                store.recordRange(firstRow: rowNumbers[position], count: next - position, kind: kind, session: session)
+                if wantOutcomes {
+                    for p in position..<next {
+                        rows.append(RowOutcome(row: rowNumbers[p], kind: kind, asyncSessionId: s == 0 ? nil : sessions[s - 1]))
+                    }
+                }
+                position = next
                 continue
             }
+            defer { position += 1 }
             let reason = code == 0 ? pendingReason : reasons[position]
             store.record(row: chunk.rows[position], kind: kind, session: session, reason: reason,
                          contactId: contactIds[position], acceptedBy: acceptedHow[position], bytes: rejectedBytes[position])

@@ -72,8 +72,10 @@ extension JobCore {
         guard !chunk.keysReleased else { return }
         chunk.keysReleased = true
         let keys = chunk.chunk.keys, rows = chunk.chunk.rows
+        let anyNotSent = chunk.anyNotSent
         for position in 0..<rows.count {
-            gate.release(keys, position: position, row: rows[position], notSent: chunk.kind(at: position) == .notSent)
+            gate.release(keys, position: position, row: rows[position],
+                         notSent: anyNotSent && chunk.kind(at: position) == .notSent)
         }
     }
 

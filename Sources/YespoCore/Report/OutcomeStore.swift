@@ -91,6 +91,74 @@ struct OutcomeStore: Sendable {
         return true
     }
 
+    /// Records `count` consecutive rows from `firstRow` with one kind and session and nothing
+    /// else (a chunk's accepted rows): one run per page instead of one insertion per row. Rows
+    /// that already have an outcome keep it. Returns how many were recorded.
+    @discardableResult
+    mutating func recordRange(firstRow: Int, count: Int, kind: RowOutcomeKind, session: UInt32) -> Int {
+        guard firstRow >= 1, count > 0 else { return 0 }
+        reserveRows(through: firstRow + count - 1)
+        let code = UInt32(kind.code) | session << 3
+        var recorded = 0
+        var i = firstRow - 1
+        let end = i + count
+        while i < end {
+            let p = i >> Self.pageShift
+            let pageEnd = min(end, (p + 1) << Self.pageShift)
+            while pages.count <= p { pages.append([]) }
+            let offset = UInt16(truncatingIfNeeded: i & (Self.pageRows - 1))
+            let n = pageEnd - i
+            if Self.insertRun(offset, UInt16(n), code, into: &pages[p]) {
+                recorded += n
+            } else {
+                // Some row of the span has an outcome already: row by row, keeping those.
+                for k in i..<pageEnd where Self.insert(UInt16(truncatingIfNeeded: k & (Self.pageRows - 1)), code, into: &pages[p]) {
+                    recorded += 1
+                }
+            }
+            i = pageEnd
+        }
+        counts[Int(kind.code)] += recorded
+        return recorded
+    }
+
+    /// Inserts a run of `n` rows from `offset` when none of them is recorded yet (false otherwise),
+    /// joining the runs around it when they carry the same code.
+    private static func insertRun(_ offset: UInt16, _ n: UInt16, _ code: UInt32, into runs: inout [Run]) -> Bool {
+        var j = runs.count
+        if let last = runs.last, last.start > offset {
+            var lo = 0, hi = runs.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if runs[mid].start <= offset { lo = mid + 1 } else { hi = mid }
+            }
+            j = lo
+        }
+        let end = Int(offset) + Int(n)
+        var joinsPrevious = false
+        if j > 0 {
+            let previous = runs[j - 1]
+            let previousEnd = Int(previous.start) + Int(previous.count)
+            if Int(offset) < previousEnd { return false }
+            joinsPrevious = Int(offset) == previousEnd && previous.code == code
+        }
+        if j < runs.count && Int(runs[j].start) < end { return false }
+        let joinsNext = j < runs.count && Int(runs[j].start) == end && runs[j].code == code
+        switch (joinsPrevious, joinsNext) {
+        case (true, true):
+            runs[j - 1].count += n + runs[j].count
+            runs.remove(at: j)
+        case (true, false):
+            runs[j - 1].count += n
+        case (false, true):
+            runs[j].start -= n
+            runs[j].count += n
+        case (false, false):
+            runs.insert(Run(start: offset, count: n, code: code), at: j)
+        }
+        return true
+    }
+
     /// Adds row index `i` (0-based) to its page's runs; false when it is already there.
     private mutating func insert(_ i: Int, code: UInt32) -> Bool {
         let p = i >> Self.pageShift

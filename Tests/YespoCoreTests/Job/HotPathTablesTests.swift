@@ -58,4 +58,33 @@ import Testing
         store.forEachOutcome(kinds: [.invalid]) { seen.append($0.row); return true }
         #expect(seen == Array(stride(from: 97, through: rows, by: 97)))
     }
+
+    @Test func rangesAreRecordedLikeTheirRows() {
+        var ranged = OutcomeStore()
+        var single = OutcomeStore()
+        var rng = SplitMix64(seed: 5)
+        let rows = 30_000
+        // Some rows recorded alone first (invalid ones), then ranges over them that must keep them.
+        for row in stride(from: 13, through: rows, by: 251) {
+            let o = RowOutcome(row: row, kind: .invalid, reason: "bad")
+            ranged.record(o)
+            single.record(o)
+        }
+        var first = 1
+        while first <= rows {
+            let count = 1 + Int(rng.next() % 5000)
+            let session = "s-\(first)"
+            let code = ranged.sessionCode(session)
+            let n = ranged.recordRange(firstRow: first, count: min(count, rows - first + 1), kind: .accepted, session: code)
+            var m = 0
+            for row in first..<min(first + count, rows + 1) where single.record(RowOutcome(row: row, kind: .accepted, asyncSessionId: session)) {
+                m += 1
+            }
+            #expect(n == m)
+            first += count
+        }
+        #expect(ranged.count(.accepted) == single.count(.accepted))
+        for row in 1...rows { #expect(ranged.outcome(row: row) == single.outcome(row: row)) }
+        #expect(ranged.runCount == single.runCount)
+    }
 }
