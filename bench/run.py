@@ -68,7 +68,7 @@ class Scenario:
         return max(by_concurrency, by_rate)
 
 
-ALL = ["cli", "py-file", "py-dictreader", "go-binding", "py-requests", "py-aiohttp", "go-nethttp"]
+ALL = ["cli", "py-file", "py-dictreader", "go-binding", "go-file", "py-requests", "py-aiohttp", "go-nethttp"]
 
 
 def scenarios(smoke: bool) -> List[Scenario]:

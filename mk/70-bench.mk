@@ -15,3 +15,9 @@ bench: emulator release bench-venv
 
 bench-smoke: emulator release bench-venv
 	$(BENCH_VENV)/bin/python bench/run.py --smoke $(BENCH_ARGS)
+
+# Memory flat and time linear as the input grows: 100k to 10M CSV rows streamed through the CLI's
+# standard input (bench/scale.py); writes bench/results/scale.{json,md,png}. About a minute here.
+.PHONY: bench-scale
+bench-scale: emulator release bench-venv
+	$(BENCH_VENV)/bin/python bench/scale.py $(SCALE_ARGS)

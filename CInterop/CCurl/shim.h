@@ -11,6 +11,10 @@ static inline CURLcode yespo_easy_setopt_str(CURL *h, CURLoption o, const char *
 static inline CURLcode yespo_easy_setopt_slist(CURL *h, CURLoption o, struct curl_slist *v) { return curl_easy_setopt(h, o, v); }
 typedef size_t (*yespo_curl_data_cb)(char *ptr, size_t size, size_t nmemb, void *userdata);
 static inline CURLcode yespo_easy_setopt_datacb(CURL *h, CURLoption o, yespo_curl_data_cb v) { return curl_easy_setopt(h, o, v); }
+typedef int (*yespo_curl_seek_cb)(void *userdata, curl_off_t offset, int origin);
+static inline CURLcode yespo_easy_setopt_seekcb(CURL *h, yespo_curl_seek_cb v) { return curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, v); }
+typedef int (*yespo_curl_prereq_cb)(void *userdata, char *primary_ip, char *local_ip, int primary_port, int local_port);
+static inline CURLcode yespo_easy_setopt_prereqcb(CURL *h, yespo_curl_prereq_cb v) { return curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, v); }
 typedef int (*yespo_curl_xferinfo_cb)(void *p, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow);
 static inline CURLcode yespo_easy_setopt_xferinfo(CURL *h, yespo_curl_xferinfo_cb v) { return curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, v); }
 static inline CURLcode yespo_easy_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }

@@ -56,10 +56,9 @@ class Cli(Contender):
 
     def command(self, s: RunSpec) -> Tuple[List[str], Dict[str, str]]:
         cli = os.environ.get("YESPO_CLI") or str(ROOT / "dist" / "bin" / "yespo")
+        # The same budget as every other contender: 0 is "no limit" (the CLI's default is 100/s).
         argv = [cli, "upsert", str(s.csv), "--base-url", s.base_url, "--concurrency", str(s.concurrency),
-                "--chunk-size", str(s.chunk), "--quiet", "--json"]
-        if s.rate:
-            argv += ["--rate", str(s.rate)]
+                "--chunk-size", str(s.chunk), "--rate", str(s.rate), "--quiet", "--json"]
         return argv, self.env(s)
 
 
@@ -92,6 +91,7 @@ CONTENDERS: Dict[str, Contender] = {c.name: c for c in [
     PythonScript("py-dictreader", "py_binding.py", ["--mode", "dictreader"], ours=True),
     PythonScript("py-polars", "py_frame.py", [], ours=True),
     GoProgram("go-binding", "go_binding", ours=True),
+    GoProgram("go-file", "go_file", ours=True),
     PythonScript("py-requests", "py_requests.py", [], ours=False),
     PythonScript("py-aiohttp", "py_aiohttp.py", [], ours=False),
     GoProgram("go-nethttp", "go_nethttp", ours=False),

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Dict, List, Optional
 
-OURS = ["cli", "py-file", "py-dictreader", "py-polars", "go-binding"]
+OURS = ["cli", "py-file", "py-dictreader", "py-polars", "go-binding", "go-file"]
 BASELINES = ["py-requests", "py-aiohttp", "go-nethttp"]
 
 

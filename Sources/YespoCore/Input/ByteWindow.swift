@@ -9,9 +9,9 @@ final class ByteWindow {
     let capacity: Int
     let fd: Int32
     private let ownsFD: Bool
-    /// Unconsumed bytes are `bytes[start..<end]`.
-    var start = 0
-    var end = 0
+    /// Unconsumed bytes are `bytes[start..<end]`. (One reader thread: no exclusivity checks.)
+    @exclusivity(unchecked) var start = 0
+    @exclusivity(unchecked) var end = 0
     private(set) var eof = false
     /// File offset of `bytes[0]` (for messages that give a byte position).
     private(set) var fileOffsetOfBuffer: Int64 = 0

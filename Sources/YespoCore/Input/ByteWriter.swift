@@ -52,6 +52,22 @@ struct ByteWriter: ByteSink {
         count &+= n
     }
 
+    /// A literal (a key like `"firstName":`): copied with at most two word moves, no memcpy call.
+    @inline(__always) mutating func append(_ s: StaticString) {
+        append(contentsOf: UnsafeRawBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
+
+    /// Room for `n` more bytes, written through `tail` and then `commit`ted.
+    @inline(__always) mutating func reserveAdditional(_ n: Int) {
+        if count &+ n > capacity { grow(n) }
+    }
+
+    /// Where the next byte goes (valid up to the room reserved).
+    @inline(__always) var tail: UnsafeMutablePointer<UInt8> { base + count }
+
+    /// Counts `n` bytes written at `tail` as appended.
+    @inline(__always) mutating func commit(_ n: Int) { count &+= n }
+
     mutating func append(contentsOf bytes: [UInt8]) {
         bytes.withUnsafeBytes { append(contentsOf: $0) }
     }

@@ -90,7 +90,28 @@ struct JSONCursor {
     // MARK: strings
 
     /// Scans a string starting at the opening quote; leaves `i` after the closing quote.
-    mutating func scanString() throws(RowProblem) -> StringToken {
+    /// Inlined for the common case (plain ASCII up to the closing quote, found eight bytes at a
+    /// time); anything else goes through `scanStringInFull`.
+    @inline(__always) mutating func scanString() throws(RowProblem) -> StringToken {
+        guard i < count && base[i] == JSONByte.quote else { throw problem("expected a string") }
+        let start = i &+ 1
+        var j = start
+        while j &+ 8 <= count {
+            let special = swarSpecialStringBytes(UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self))
+            if special == 0 { j &+= 8; continue }
+            j &+= special.trailingZeroBitCount &>> 3
+            if base[j] == JSONByte.quote {
+                i = j &+ 1
+                return StringToken(start: start, end: j, hasEscapes: false, hasNonASCII: false)
+            }
+            break
+        }
+        return try scanStringInFull()
+    }
+
+    /// scanString's general case: escapes, non-ASCII (validated), control characters, the end of
+    /// the text.
+    @inline(never) mutating func scanStringInFull() throws(RowProblem) -> StringToken {
         try expect(JSONByte.quote, "expected a string")
         var token = StringToken(start: i, end: i, hasEscapes: false, hasNonASCII: false)
         while true {
@@ -265,15 +286,18 @@ struct JSONCursor {
 
 // MARK: byte helpers
 
-/// The high bit set in each of the 8 bytes (little-endian) that is '"', '\\', < 0x20 or >= 0x80,
-/// exactly: no carries cross bytes, so the lowest set bit finds the first such byte.
+/// The high bit set in the first of the 8 bytes (little-endian) that is '"', '\\', < 0x20 or
+/// >= 0x80, so the lowest set bit finds it; zero when there is none. (Bytes above the first may be
+/// flagged too: callers read only the lowest bit, or zero/non-zero.)
 @inline(__always) func swarSpecialStringBytes(_ w: UInt64) -> UInt64 {
-    let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+    // "Has a zero byte" tests ((y - 0x01…) & ~y): exact up to the first hit (a borrow only ever
+    // flags bytes above a true one), which is all a caller reads.
+    let ones: UInt64 = 0x0101_0101_0101_0101
     let q = w ^ 0x2222_2222_2222_2222
     let bs = w ^ 0x5C5C_5C5C_5C5C_5C5C
-    let isQuote = ~(((q & low7) &+ low7) | q)
-    let isBackslash = ~(((bs & low7) &+ low7) | bs)
-    let isControl = ~((w & low7) &+ 0x6060_6060_6060_6060)  // low 7 bits + 0x60 < 0x80 ⇔ < 0x20
+    let isQuote = (q &- ones) & ~q
+    let isBackslash = (bs &- ones) & ~bs
+    let isControl = (w &- 0x2020_2020_2020_2020) & ~w
     return (isQuote | isBackslash | isControl | w) & 0x8080_8080_8080_8080
 }
 

@@ -26,9 +26,45 @@ extension ContactFacts {
 
     /// `ext:<id>` when the row has an externalCustomerId, else the dedupeOn value with its prefix.
     func matchKey(_ dedupeOn: DedupeKey, json: UnsafeRawBufferPointer) -> String? {
-        if let ext = externalCustomerId { return "ext:" + ext.string(json) }
-        guard let (prefix, value) = dedupeKeyValue(dedupeOn, json: json) else { return nil }
-        return prefix + value
+        var out = ByteWriter(capacity: 64)
+        defer { out.free() }
+        guard writeMatchKey(dedupeOn, json: json, into: &out) else { return nil }
+        return String(decoding: out.all, as: UTF8.self)
+    }
+
+    /// The bytes of `matchKey` appended to `out` (no String built); false when the row has none.
+    func writeMatchKey(_ dedupeOn: DedupeKey, json: UnsafeRawBufferPointer, into out: inout ByteWriter) -> Bool {
+        func put(_ prefix: StaticString, _ r: Range<Int>?) -> Bool {
+            guard let r else { return false }
+            out.append(prefix)
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: json[r]))
+            return true
+        }
+        func put(_ prefix: StaticString, _ v: ValueBytes?) -> Bool {
+            switch v {
+            case nil: return false
+            case .inOutput(let r)?: return put(prefix, r)
+            case .owned(let b)?:
+                out.append(prefix)
+                out.append(contentsOf: b)
+                return true
+            }
+        }
+        if externalCustomerId != nil { return put("ext:", externalCustomerId) }
+        switch dedupeOn {
+        case .email: return put("email:", email)
+        case .sms: return put("sms:", phone)
+        case .emailOrSms: return put("email:", email) || put("sms:", phone)
+        case .id:
+            guard let id else { return false }
+            out.append("id:")
+            appendDecimal(id, into: &out)
+            return true
+        case .fieldId: return put("field:", dedupeFieldValue)
+        case .externalCustomerId: return false
+        case .push: return put("push:", pushToken)
+        case .webpush: return put("webpush:", webpushToken)
+        }
     }
 
     /// The row's identities for the write-order gate: the channels collected while writing, plus

@@ -5,10 +5,30 @@ import Glibc
 /// Each non-blank line → one verdict, rows numbered from firstRow. Returns the number of rows.
 public func forEachNDJSONRow(_ buf: UnsafeRawBufferPointer, firstRow: Int, preparer: ContactPreparer,
                              _ emit: (RowVerdict) throws -> Void) rethrows -> Int {
+    var buffers = PrepareBuffers()
+    defer { buffers.free() }
+    var capture = VerdictCapture()
+    return try forEachNDJSONLine(buf) { line, k in
+        preparer.prepareInPlace(json: line, row: firstRow + k, buffers: &buffers, into: &capture)
+        try emit(capture.take(row: firstRow + k))
+    }
+}
+
+/// The same, handing rows to `sink` in place.
+func forEachNDJSONRow<S: RowSink>(_ buf: UnsafeRawBufferPointer, firstRow: Int, preparer: ContactPreparer,
+                                  into sink: inout S) throws -> Int {
+    var buffers = PrepareBuffers()
+    defer { buffers.free() }
+    return try forEachNDJSONLine(buf) { line, k in
+        try preparer.prepareInPlace(json: line, row: firstRow + k, buffers: &buffers, into: &sink)
+    }
+}
+
+/// Calls `body` with each non-blank line (CR dropped) and its 0-based index; returns the count.
+private func forEachNDJSONLine(_ buf: UnsafeRawBufferPointer,
+                               _ body: (UnsafeRawBufferPointer, Int) throws -> Void) rethrows -> Int {
     guard let base = buf.baseAddress, buf.count > 0 else { return 0 }
     var count = 0
-    var scratch = ByteWriter(capacity: 4096)
-    defer { scratch.free() }
     var start = hasUTF8BOM(buf) ? 3 : 0
     let n = buf.count
     while start < n {
@@ -20,7 +40,7 @@ public func forEachNDJSONRow(_ buf: UnsafeRawBufferPointer, firstRow: Int, prepa
         }
         let line = UnsafeRawBufferPointer(start: base + start, count: end - start)
         if !isBlankLine(line) {
-            try emit(preparer.prepare(json: trimmedLine(line), row: firstRow + count, scratch: &scratch))
+            try body(trimmedLine(line), count)
             count += 1
         }
         start = end + 1
@@ -32,6 +52,15 @@ public func forEachNDJSONRow(_ buf: UnsafeRawBufferPointer, firstRow: Int, prepa
 /// is emitted); each element → one verdict.
 public func forEachJSONArrayRow(_ buf: UnsafeRawBufferPointer, firstRow: Int, preparer: ContactPreparer,
                                 _ emit: (RowVerdict) throws -> Void) throws -> Int {
+    try withoutActuallyEscaping(emit) { emit in
+        var sink = VerdictSink(emit: emit)
+        return try forEachJSONArrayRow(buf, firstRow: firstRow, preparer: preparer, into: &sink)
+    }
+}
+
+/// The same, handing rows to `sink` in place.
+func forEachJSONArrayRow<S: RowSink>(_ buf: UnsafeRawBufferPointer, firstRow: Int, preparer: ContactPreparer,
+                                     into sink: inout S) throws -> Int {
     let elements: [Range<Int>]
     do throws(RowProblem) {
         elements = try jsonArrayElements(buf)
@@ -39,11 +68,11 @@ public func forEachJSONArrayRow(_ buf: UnsafeRawBufferPointer, firstRow: Int, pr
         throw YespoError(.invalidInput, "not a JSON array of contacts: \(error.message)")
     }
     guard let base = buf.baseAddress else { return 0 }
-    var scratch = ByteWriter(capacity: 4096)
-    defer { scratch.free() }
+    var buffers = PrepareBuffers()
+    defer { buffers.free() }
     for (k, r) in elements.enumerated() {
-        try emit(preparer.prepare(json: UnsafeRawBufferPointer(start: base + r.lowerBound, count: r.count),
-                                  row: firstRow + k, scratch: &scratch))
+        try preparer.prepareInPlace(json: UnsafeRawBufferPointer(start: base + r.lowerBound, count: r.count),
+                                    row: firstRow + k, buffers: &buffers, into: &sink)
     }
     return elements.count
 }
@@ -137,6 +166,15 @@ extension JSONCursor {
         let start = i
         i += 1
         while i < count {
+            // Eight bytes at a time to the next quote or backslash (most of an array's bytes are
+            // inside strings).
+            while i &+ 8 <= count {
+                let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                let hits = swarBytesEqual(w, JSONByte.quote) | swarBytesEqual(w, JSONByte.backslash)
+                if hits != 0 { i &+= hits.trailingZeroBitCount &>> 3; break }
+                i &+= 8
+            }
+            guard i < count else { break }
             let b = base[i]
             if b == JSONByte.quote { i += 1; return }
             i += b == JSONByte.backslash ? 2 : 1

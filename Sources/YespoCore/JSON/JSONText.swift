@@ -8,9 +8,35 @@
 /// escaped, everything else (including non-ASCII) as raw UTF-8. Runs without such characters are
 /// copied eight bytes at a time.
 func appendJSONString(_ value: UnsafeRawBufferPointer, into out: inout ByteWriter) {
+    // Most values need no escape: one check, then one copy between the quotes.
+    let n = value.count
+    if n < 16, let p = value.baseAddress {
+        // Short values (names, cities, codes): checked and copied in one pass.
+        out.reserveAdditional(n + 2)
+        let dst = out.tail
+        dst[0] = JSONByte.quote
+        var clean = true
+        for k in 0..<n {
+            let b = p.load(fromByteOffset: k, as: UInt8.self)
+            if b == JSONByte.quote || b == JSONByte.backslash || b < 0x20 { clean = false; break }
+            dst[k + 1] = b
+        }
+        if clean {
+            dst[n + 1] = JSONByte.quote
+            out.commit(n + 2)
+            return
+        }
+    } else if let p = value.baseAddress, !needsJSONEscape(p, n) {
+        out.reserveAdditional(n + 2)
+        let dst = out.tail
+        dst[0] = JSONByte.quote
+        (dst + 1).initialize(from: p.assumingMemoryBound(to: UInt8.self), count: n)
+        dst[n + 1] = JSONByte.quote
+        out.commit(n + 2)
+        return
+    }
     out.append(JSONByte.quote)
     guard let p = value.baseAddress else { out.append(JSONByte.quote); return }
-    let n = value.count
     var runStart = 0
     var i = 0
     while i < n {
@@ -29,6 +55,22 @@ func appendJSONString(_ value: UnsafeRawBufferPointer, into out: inout ByteWrite
     }
     out.append(contentsOf: UnsafeRawBufferPointer(start: p + runStart, count: n - runStart))
     out.append(JSONByte.quote)
+}
+
+/// True when some byte of `p[0..<n]` is a quote, a backslash or a control character.
+@inline(__always) func needsJSONEscape(_ p: UnsafeRawPointer, _ n: Int) -> Bool {
+    var i = 0
+    while i &+ 8 <= n {
+        let w = p.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+        if swarSpecialStringBytes(w) & ~w != 0 { return true }
+        i &+= 8
+    }
+    while i < n {
+        let b = p.load(fromByteOffset: i, as: UInt8.self)
+        if b == JSONByte.quote || b == JSONByte.backslash || b < 0x20 { return true }
+        i &+= 1
+    }
+    return false
 }
 
 @inline(__always) func appendEscaped<S: ByteSink>(_ b: UInt8, into out: inout S) {

@@ -7,8 +7,16 @@ final class ActiveChunk: @unchecked Sendable {
     /// The chunk's body while parts may still need it (bisection); released once sending ends so
     /// chunks waiting for their import hold only row numbers.
     var body: [UInt8]
-    /// Per position in the chunk: the row's final outcome, nil while pending.
-    var outcomes: [RowOutcome?]
+    /// Per position in the chunk: the code of the row's final outcome kind, 0 while pending. The
+    /// rest of an outcome is kept apart, and only where there is one (a session per request, a
+    /// reason per failed row), so settling 3000 rows costs no String copies.
+    @exclusivity(unchecked) private var kinds: [UInt8]
+    /// Per position: index+1 into `sessions` of the row's session, 0 for none.
+    @exclusivity(unchecked) private var sessionOf: [UInt16]
+    private var sessions: [String] = []
+    private var reasons: [Int: String] = [:]
+    private var contactIds: [Int: Int64] = [:]
+    private var acceptedHow: [Int: AcceptedBy] = [:]
     /// Contact bytes of rows the server rejected, by position (for the report's rejects).
     var rejectedBytes: [Int: [UInt8]] = [:]
     var pendingParts = 0
@@ -32,7 +40,8 @@ final class ActiveChunk: @unchecked Sendable {
         withoutBody.body = []
         self.chunk = withoutBody
         self.body = chunk.body
-        self.outcomes = [RowOutcome?](repeating: nil, count: chunk.count)
+        self.kinds = [UInt8](repeating: 0, count: chunk.count)
+        self.sessionOf = [UInt16](repeating: 0, count: chunk.count)
         self.settled = [Bool](repeating: false, count: chunk.count)
     }
 
@@ -47,15 +56,94 @@ final class ActiveChunk: @unchecked Sendable {
     var sendingDone: Bool { pendingParts == 0 }
     var isFinal: Bool { pendingParts == 0 && pendingImports == 0 }
 
+    /// True while the row at `position` has no final outcome.
+    func isPending(_ position: Int) -> Bool { kinds[position] == 0 }
+
+    func kind(at position: Int) -> RowOutcomeKind? { RowOutcomeKind(code: kinds[position]) }
+
+    /// Some row ended notSent (so releasing the chunk's keys must poison theirs).
+    private(set) var anyNotSent = false
+
     func set(_ position: Int, _ kind: RowOutcomeKind, reason: String? = nil, session: String? = nil,
              contactId: Int64? = nil, acceptedBy: AcceptedBy? = nil) {
-        guard outcomes[position] == nil else { return }
-        outcomes[position] = RowOutcome(row: chunk.rows[position], kind: kind, reason: reason,
-                                        asyncSessionId: session, contactId: contactId, acceptedBy: acceptedBy)
+        guard kinds[position] == 0 else { return }
+        kinds[position] = kind.code
+        if kind == .notSent { anyNotSent = true }
+        sessionOf[position] = sessionCode(session)
+        if let reason { reasons[position] = reason }
+        if let contactId { contactIds[position] = contactId }
+        if let acceptedBy { acceptedHow[position] = acceptedBy }
     }
 
     func setRange(_ lo: Int, _ hi: Int, _ kind: RowOutcomeKind, reason: String?, session: String? = nil) {
-        for position in lo..<hi { set(position, kind, reason: reason, session: session) }
+        let code = sessionCode(session)
+        if kind == .notSent && lo < hi { anyNotSent = true }
+        for position in lo..<hi where kinds[position] == 0 {
+            kinds[position] = kind.code
+            sessionOf[position] = code
+            if let reason { reasons[position] = reason }
+        }
+    }
+
+    private func sessionCode(_ session: String?) -> UInt16 {
+        guard let session else { return 0 }
+        if let k = sessions.lastIndex(of: session) { return UInt16(k + 1) }
+        sessions.append(session)
+        return UInt16(sessions.count)
+    }
+
+    /// The final outcome of the row at `position` (nil while pending).
+    func outcome(at position: Int) -> RowOutcome? {
+        guard let kind = kind(at: position) else { return nil }
+        let s = Int(sessionOf[position])
+        return RowOutcome(row: chunk.rows[position], kind: kind, reason: reasons[position],
+                          asyncSessionId: s == 0 ? nil : sessions[s - 1], contactId: contactIds[position],
+                          acceptedBy: acceptedHow[position])
+    }
+
+    /// Records every row's outcome in `store` (a row still pending becomes notSent: it must not
+    /// vanish from the report); returns the outcomes when a handler wants them.
+    func record(into store: inout OutcomeStore, rejectedBytes: [Int: [UInt8]], wantOutcomes: Bool) -> [RowOutcome] {
+        let storeSessions = sessions.map { store.sessionCode($0) }
+        var rows: [RowOutcome] = []
+        if wantOutcomes { rows.reserveCapacity(chunk.count) }
+        let pendingReason = "internal error: the row got no outcome"
+        // Most chunks have no reason, id or note on any row: skip those lookups then.
+        let plain = reasons.isEmpty && contactIds.isEmpty && acceptedHow.isEmpty && rejectedBytes.isEmpty
+        var position = 0
+        let rowNumbers = chunk.rows
+        while position < chunk.count {
+            let code = kinds[position]
+            let kind = RowOutcomeKind(code: code) ?? .notSent
+            let s = Int(sessionOf[position])
+            let session = s == 0 ? 0 : storeSessions[s - 1]
+            if plain && code != 0 {
+                // Consecutive rows with the same outcome (a request's accepted rows) in one run.
+                var next = position + 1
+                while next < chunk.count && rowNumbers[next] == rowNumbers[next - 1] + 1 && kinds[next] == code
+                        && sessionOf[next] == sessionOf[position] {
+                    next += 1
+                }
+                store.recordRange(firstRow: rowNumbers[position], count: next - position, kind: kind, session: session)
+                if wantOutcomes {
+                    for p in position..<next {
+                        rows.append(RowOutcome(row: rowNumbers[p], kind: kind, asyncSessionId: s == 0 ? nil : sessions[s - 1]))
+                    }
+                }
+                position = next
+                continue
+            }
+            defer { position += 1 }
+            let reason = code == 0 ? pendingReason : reasons[position]
+            store.record(row: chunk.rows[position], kind: kind, session: session, reason: reason,
+                         contactId: contactIds[position], acceptedBy: acceptedHow[position], bytes: rejectedBytes[position])
+            if wantOutcomes {
+                rows.append(RowOutcome(row: chunk.rows[position], kind: kind, reason: reason,
+                                       asyncSessionId: s == 0 ? nil : sessions[s - 1], contactId: contactIds[position],
+                                       acceptedBy: acceptedHow[position]))
+            }
+        }
+        return rows
     }
 
     /// The bytes of the contact at `position`, as sent; nil once the body was released.

@@ -24,19 +24,23 @@ final class JobCore: @unchecked Sendable {
     let chunkRows: Int
     let stopped = Atomic<Bool>(false)
 
-    // Feed side (feedLock).
+    // Feed side (feedLock). Touched for every row, always under the feed lock, so without the
+    // runtime's exclusivity checks (they cost more than the rest of accepting a row).
     let feedLock = JobMonitor()
-    var builder: ChunkBuilder
-    var loose: [RowOutcome] = []
-    var looseBytes: [Int: [UInt8]] = [:]
-    var rowsSeen = 0
+    @exclusivity(unchecked) var builder: ChunkBuilder
+    @exclusivity(unchecked) var loose: [RowOutcome] = []
+    @exclusivity(unchecked) var looseBytes: [Int: [UInt8]] = [:]
+    @exclusivity(unchecked) var rowsSeen = 0
     var inputClosed = false
-    var resumeTracker: ResumeOrderTracker
+    @exclusivity(unchecked) var resumeTracker: ResumeOrderTracker
 
     // Shared (monitor).
     let monitor = JobMonitor()
-    var store = OutcomeStore()
+    // Per-row work under the monitor (a chunk's outcomes, the gate's keys): no exclusivity checks.
+    @exclusivity(unchecked) var store = OutcomeStore()
     var queue: [Chunk] = []
+    /// Bodies of chunks whose sending ended, on their way back to the builder for reuse.
+    var sentBodies: [[UInt8]] = []
     var queueHead = 0
     var active: [Int: ActiveChunk] = [:]
     var chunksSending = 0
@@ -65,7 +69,7 @@ final class JobCore: @unchecked Sendable {
     var finished = false
     var callbackThread: JobThread?
     /// Holds back rows whose earlier twin is unacknowledged (see WriteOrderGate).
-    var gate: WriteOrderGate
+    @exclusivity(unchecked) var gate: WriteOrderGate
     /// Chunk indices in sending order, catch-up chunks included (assigned under the monitor).
     var nextChunkIndex = 0
     /// finish() closed the input: held rows may leave in small catch-up chunks.
@@ -84,7 +88,7 @@ final class JobCore: @unchecked Sendable {
         self.transport = transport
         self.log = log
         self.redactor = SecretRedactor(secret: settings.apiKey)
-        self.preparer = ContactPreparer(options: options)
+        self.preparer = ContactPreparer(options: options, keepsDedupeValues: options.waitsForImports && !options.dryRun)
         self.resumeTracker = ResumeOrderTracker(resume: options.resume)
         self.template = BodyTemplate(options: options)
         self.startNs = monotonicNs()
@@ -97,6 +101,8 @@ final class JobCore: @unchecked Sendable {
         self.gate = WriteOrderGate(heldLimit: max(chunkRows, 1000))
     }
 
+    deinit { builder.free() }
+
     var isStopped: Bool { stopped.load(ordering: .relaxed) }
 
     /// Outcome batches waiting for the handler before feeding blocks.
@@ -106,32 +112,43 @@ final class JobCore: @unchecked Sendable {
 
     struct StopFeeding: Error {}
 
-    /// One verdict from the input stage. Throws StopFeeding once the job stopped.
-    func accept(_ verdict: RowVerdict) throws {
+    /// A row ready to send, borrowed from the input stage (the hot path: its bytes go straight
+    /// into the chunk's body). Throws StopFeeding once the job stopped.
+    func acceptReady(_ ready: ReadyRow) throws {
         if isStopped { throw StopFeeding() }
-        rowsSeen = max(rowsSeen, verdict.row)
-        if let resume = options.resume, let recorded = resume.rows[verdict.row], recorded.kind != .notSent,
-           !resumeTracker.mustResend(verdict, recorded: recorded) {
-            loose.append(RowOutcome(row: verdict.row, kind: recorded.kind, reason: recorded.reason,
-                                    asyncSessionId: recorded.asyncSessionId))
-        } else {
-            if options.resume != nil { resumeTracker.sending(verdict) }
-            switch verdict {
-            case .invalid(let row, let reason, let raw):
-                loose.append(RowOutcome(row: row, kind: .invalid, reason: reason))
-                if !raw.isEmpty { looseBytes[row] = raw }
-            case .ready(let prepared):
-                let closed = builder.add(prepared, superseded: { outcome, bytes in
-                    loose.append(outcome)
-                    looseBytes[outcome.row] = bytes
-                }, tooLarge: { outcome in
-                    loose.append(outcome)
-                    looseBytes[outcome.row] = Array(prepared.json.prefix(OutcomeStore.maxBytesPerRow))
-                })
-                if let closed { try hand(closed) }
-            }
+        rowsSeen = max(rowsSeen, ready.row)
+        if !resumed(ready.row, keys: ready.orderKeys) {
+            if options.resume != nil { resumeTracker.sending(row: ready.row, ready.orderKeys) }
+            let closed = builder.add(ready, superseded: { outcome, bytes in
+                loose.append(outcome)
+                looseBytes[outcome.row] = bytes
+            }, tooLarge: { outcome in
+                loose.append(outcome)
+                looseBytes[outcome.row] = Array(UnsafeRawBufferPointer(rebasing: ready.json.prefix(OutcomeStore.maxBytesPerRow)))
+            })
+            if let closed { try hand(closed) }
         }
         if loose.count >= 2048 { try hand(nil) }
+    }
+
+    /// A row the input stage refused.
+    func acceptInvalid(row: Int, reason: String, raw: [UInt8]) throws {
+        if isStopped { throw StopFeeding() }
+        rowsSeen = max(rowsSeen, row)
+        if !resumed(row, keys: nil) {
+            loose.append(RowOutcome(row: row, kind: .invalid, reason: reason))
+            if !raw.isEmpty { looseBytes[row] = raw }
+        }
+        if loose.count >= 2048 { try hand(nil) }
+    }
+
+    /// With resume: a row the earlier run recorded (and need not send again) is announced again
+    /// as recorded; true then.
+    private func resumed(_ row: Int, keys: OrderKeys?) -> Bool {
+        guard let resume = options.resume, let recorded = resume.rows[row], recorded.kind != .notSent,
+              !resumeTracker.mustResend(keys, recorded: recorded) else { return false }
+        loose.append(RowOutcome(row: row, kind: recorded.kind, reason: recorded.reason, asyncSessionId: recorded.asyncSessionId))
+        return true
     }
 
     /// Publishes the loose outcomes gathered so far and, when given, queues a closed chunk —
@@ -143,6 +160,8 @@ final class JobCore: @unchecked Sendable {
         var parts: [ChunkPart] = []
         var stoppedNow = false
         monitor.withLock {
+            for body in sentBodies { builder.takeBack(body) }
+            sentBodies.removeAll(keepingCapacity: true)
             rowsRead = max(rowsRead, rowsSeen)
             publishLocked(batch, bytes: bytes, chunkIndex: nil)
             if var chunk {
@@ -181,14 +200,22 @@ final class JobCore: @unchecked Sendable {
 
     /// dryRun: the chunk is planned and its rows reported accepted without a session.
     func planOnlyLocked(_ chunk: Chunk) {
-        let rows = chunk.rows.map { RowOutcome(row: $0, kind: .accepted) }
-        for outcome in rows { store.record(outcome) }
+        recycleLocked(chunk.body)
+        for row in chunk.rows { store.record(row: row, kind: .accepted, session: 0) }
         chunksSent += 1
         chunksDone += 1
         chunkRecords.append(ChunkRecord(index: chunk.index, rows: chunk.count, firstRow: chunk.rows.min() ?? 0,
                                         lastRow: chunk.rows.max() ?? 0, status: .accepted, asyncSessionId: nil,
                                         attempts: 0, importStatus: nil))
-        if outcomeHandler != nil { outbox.append(OutcomeBatch(chunkIndex: chunk.index, asyncSessionId: nil, rows: rows)) }
+        if outcomeHandler != nil {
+            outbox.append(OutcomeBatch(chunkIndex: chunk.index, asyncSessionId: nil,
+                                       rows: chunk.rows.map { RowOutcome(row: $0, kind: .accepted) }))
+        }
+    }
+
+    /// Gives a body whose sending ended back to the builder (through `hand`), a few at most.
+    func recycleLocked(_ body: [UInt8]) {
+        if sentBodies.count < 4 { sentBodies.append(body) }
     }
 
     /// A chunk that will never be sent: every row notSent with the reason the job stopped.
@@ -242,4 +269,11 @@ final class JobCore: @unchecked Sendable {
         }
         for ticket in tickets { transport.cancel(ticket) }
     }
+}
+
+/// The job as the input stage's sink: rows go straight into the chunk being built.
+struct JobRowSink: RowSink {
+    let core: JobCore
+    func ready(_ row: ReadyRow) throws { try core.acceptReady(row) }
+    func invalid(row: Int, reason: String, raw: [UInt8]) throws { try core.acceptInvalid(row: row, reason: reason, raw: raw) }
 }

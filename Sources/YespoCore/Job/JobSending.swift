@@ -39,10 +39,10 @@ extension JobCore {
             publishPoisonedLocked(admission.poisonedRows)
             if let send = admission.send { parts.append(dispatchLocked(send)) }
         }
-        if queueHead == queue.count {
-            queue.removeAll(keepingCapacity: true)
-            queueHead = 0
-        } else if queueHead >= 64 {
+        // Taken chunks leave the array at once: a slot kept until the array is compacted would
+        // keep its body alive (up to 64 bodies, the CLI's "retained memory" of issue 14). The
+        // queue holds at most maxQueued chunks, so this moves a few structs.
+        if queueHead > 0 {
             queue.removeFirst(queueHead)
             queueHead = 0
         }
@@ -71,9 +71,11 @@ extension JobCore {
     func releaseKeysLocked(_ chunk: ActiveChunk) {
         guard !chunk.keysReleased else { return }
         chunk.keysReleased = true
-        for position in 0..<chunk.chunk.count {
-            gate.release(chunk.chunk.keys[position], row: chunk.chunk.rows[position],
-                         notSent: chunk.outcomes[position]?.kind == .notSent)
+        let keys = chunk.chunk.keys, rows = chunk.chunk.rows
+        let anyNotSent = chunk.anyNotSent
+        for position in 0..<rows.count {
+            gate.release(keys, position: position, row: rows[position],
+                         notSent: anyNotSent && chunk.kind(at: position) == .notSent)
         }
     }
 
@@ -193,6 +195,7 @@ extension JobCore {
 
             if chunk.sendingDone {
                 chunksSending -= 1
+                recycleLocked(chunk.body)
                 chunk.body = []
                 if options.ackOn == .accepted { releaseKeysLocked(chunk) }
                 if chunk.isFinal { finalizeLocked(chunk) }
@@ -246,7 +249,7 @@ extension JobCore {
     private func duplicatedLocked(_ part: ChunkPart) {
         let chunk = part.chunk
         chunk.anyAccepted = true
-        let open = (part.lo..<part.hi).filter { chunk.outcomes[$0] == nil }
+        let open = (part.lo..<part.hi).filter { chunk.isPending($0) }
         for position in awaitConfirmationLocked(part, positions: open) {
             chunk.set(position, .accepted, reason: Self.duplicatedRequestNote, acceptedBy: .duplicatedRequest)
             acceptedByDuplicate += 1
@@ -262,7 +265,7 @@ extension JobCore {
         if let session { chunk.sessionIds.append(session) }
         var locator = FailureLocator(part: part)
         for failure in answer.failures {
-            guard let position = locator.position(of: failure), chunk.outcomes[position] == nil else {
+            guard let position = locator.position(of: failure), chunk.isPending(position) else {
                 // Never guessed: a wrong row called rejected would hide a lost one.
                 unmappedFailureCount += 1
                 if unmappedFailures.count < Self.maxUnmappedListed {
@@ -276,13 +279,13 @@ extension JobCore {
             chunk.rejectedBytes[position] = chunk.contactBytes(position)
         }
         if options.waitsForImports, let session {
-            let positions = (part.lo..<part.hi).filter { chunk.outcomes[$0] == nil }
+            let positions = (part.lo..<part.hi).filter { chunk.isPending($0) }
             if !positions.isEmpty {
                 imports.append(ImportWait(chunk: chunk, sessionId: session, positions: positions, sinceNs: monotonicNs()))
                 chunk.pendingImports += 1
             }
         } else {
-            for position in part.lo..<part.hi { chunk.set(position, .accepted, session: session) }
+            chunk.setRange(part.lo, part.hi, .accepted, reason: nil, session: session)
         }
     }
 
@@ -293,14 +296,7 @@ extension JobCore {
         releaseKeysLocked(chunk)
         active[chunk.chunk.index] = nil
         chunksDone += 1
-        var rows: [RowOutcome] = []
-        rows.reserveCapacity(chunk.chunk.count)
-        for (position, recorded) in chunk.outcomes.enumerated() {
-            let outcome = recorded ?? RowOutcome(row: chunk.chunk.rows[position], kind: .notSent,
-                                                 reason: "internal error: the row got no outcome")
-            store.record(outcome, bytes: chunk.rejectedBytes[position])
-            rows.append(outcome)
-        }
+        let rows = chunk.record(into: &store, rejectedBytes: chunk.rejectedBytes, wantOutcomes: outcomeHandler != nil)
         chunkRecords.append(chunk.record)
         if outcomeHandler != nil {
             outbox.append(OutcomeBatch(chunkIndex: chunk.chunk.index, asyncSessionId: chunk.sessionIds.first, rows: rows))

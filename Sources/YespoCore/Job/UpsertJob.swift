@@ -27,14 +27,16 @@ public final class UpsertJob: Sendable {
     public func feedNDJSON(_ bytes: UnsafeRawBufferPointer) throws(YespoError) {
         let core = self.core
         try core.feed { first in
-            _ = try forEachNDJSONRow(bytes, firstRow: first, preparer: core.preparer) { try core.accept($0) }
+            var sink = JobRowSink(core: core)
+            _ = try forEachNDJSONRow(bytes, firstRow: first, preparer: core.preparer, into: &sink)
         }
     }
 
     public func feedJSONArray(_ bytes: UnsafeRawBufferPointer) throws(YespoError) {
         let core = self.core
         try core.feed { first in
-            _ = try forEachJSONArrayRow(bytes, firstRow: first, preparer: core.preparer) { try core.accept($0) }
+            var sink = JobRowSink(core: core)
+            _ = try forEachJSONArrayRow(bytes, firstRow: first, preparer: core.preparer, into: &sink)
         }
     }
 
@@ -50,8 +52,9 @@ public final class UpsertJob: Sendable {
         onOpen?(description)
         try core.feed { first in
             var next = first
+            var sink = JobRowSink(core: core)
             while true {
-                let count = try reader.read(firstRow: next, maxRows: 4096, preparer: core.preparer) { try core.accept($0) }
+                let count = try reader.readRows(firstRow: next, maxRows: 4096, preparer: core.preparer, into: &sink)
                 if count == 0 { break }
                 next += count
             }

@@ -41,6 +41,20 @@ public struct OrderKeys: Sendable, Equatable {
         count += 1
     }
 
+    /// Adds a key known not to be present yet (keys copied from another set).
+    @inline(__always) mutating func appendDistinct(_ key: UInt64) {
+        switch count {
+        case 0: k0 = key
+        case 1: k1 = key
+        case 2: k2 = key
+        case 3: k3 = key
+        case 4: k4 = key
+        case 5: k5 = key
+        default: return
+        }
+        count += 1
+    }
+
     public func forEach(_ body: (UInt64) -> Void) {
         for i in 0..<count { body(self[i]) }
     }
@@ -55,18 +69,10 @@ public struct OrderKeys: Sendable, Equatable {
         case email = 1, phone, externalCustomerId, dedupeValue
     }
 
-    /// FNV-1a over the kind and the (already normalised) bytes, then a 64-bit finaliser so that
-    /// dictionary buckets spread well.
+    /// A 64-bit hash of the kind and the (already normalised) bytes, eight bytes at a time, with
+    /// a finaliser so that table slots spread well. In-memory only (never stored).
     public static func hash(_ kind: Kind, _ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        h = (h ^ UInt64(kind.rawValue)) &* 0x0000_0100_0000_01B3
-        for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-        h ^= h >> 33
-        h = h &* 0xff51_afd7_ed55_8ccd
-        h ^= h >> 33
-        h = h &* 0xc4ce_b9fe_1a85_ec53
-        h ^= h >> 33
-        return h
+        hashBytes(bytes, seed: UInt64(kind.rawValue) &* 0x9E37_79B9_7F4A_7C15)
     }
 
     public static func hash(_ kind: Kind, _ text: String) -> UInt64 {

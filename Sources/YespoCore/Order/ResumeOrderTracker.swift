@@ -15,15 +15,16 @@ struct ResumeOrderTracker {
         lastRecordedRow = last
     }
 
-    /// True when a row the earlier run recorded must nevertheless be sent again.
-    func mustResend(_ verdict: RowVerdict, recorded: ResumeState.Recorded) -> Bool {
-        guard recorded.kind == .accepted, !resentKeys.isEmpty, case .ready(let prepared) = verdict else { return false }
-        return prepared.orderKeys.contains(where: resentKeys.contains)
+    /// True when a row the earlier run recorded must nevertheless be sent again (`keys`: the
+    /// row's keys when it is ready to send, nil when it is invalid).
+    func mustResend(_ keys: OrderKeys?, recorded: ResumeState.Recorded) -> Bool {
+        guard recorded.kind == .accepted, !resentKeys.isEmpty, let keys else { return false }
+        return keys.contains(where: resentKeys.contains)
     }
 
-    /// A row goes to the server in this run.
-    mutating func sending(_ verdict: RowVerdict) {
-        guard case .ready(let prepared) = verdict, prepared.row < lastRecordedRow else { return }
-        prepared.orderKeys.forEach { resentKeys.insert($0) }
+    /// A ready row goes to the server in this run.
+    mutating func sending(row: Int, _ keys: OrderKeys) {
+        guard row < lastRecordedRow else { return }
+        keys.forEach { resentKeys.insert($0) }
     }
 }

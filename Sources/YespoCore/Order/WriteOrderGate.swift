@@ -16,11 +16,11 @@
 
 struct WriteOrderGate {
     /// Component roots of rows handed to the server and not yet acknowledged → how many.
-    private var inflight: [UInt64: Int] = [:]
+    private var inflight = KeyTable(capacity: 1 << 14)
     /// Component roots of held-back rows → how many.
-    private var heldKeys: [UInt64: Int] = [:]
+    private var heldKeys = KeyTable()
     /// Component roots of rows that ended notSent (or were poisoned themselves) → the row that first did.
-    private var poisoned: [UInt64: Int] = [:]
+    private var poisoned = KeyTable()
     private var components = KeyComponents()
     private(set) var held: [HeldRow] = []
     private var heldHead = 0
@@ -52,18 +52,20 @@ struct WriteOrderGate {
     var heldCount: Int { held.count - heldHead }
     var isFull: Bool { heldCount >= heldLimit }
     var hasHeld: Bool { heldCount > 0 }
+    /// Union-find entries (one per key that met another key), for the memory notes.
+    var componentEntries: Int { components.entries }
 
     private func blocks(root: UInt64) -> Bool {
-        inflight[root] != nil || heldKeys[root] != nil
+        inflight.contains(root) || heldKeys.contains(root)
     }
 
     /// Joins the row's keys into one component (moving the counts of roots that merge) and
     /// returns its root; nil for a row without keys.
     private mutating func root(of keys: OrderKeys) -> UInt64? {
         components.unite(keys) { absorbed, into in
-            if let n = inflight.removeValue(forKey: absorbed) { inflight[into, default: 0] += n }
-            if let n = heldKeys.removeValue(forKey: absorbed) { heldKeys[into, default: 0] += n }
-            if let row = poisoned.removeValue(forKey: absorbed), poisoned[into] == nil { poisoned[into] = row }
+            if let n = inflight.removeValue(absorbed) { inflight.add(into, n) }
+            if let n = heldKeys.removeValue(absorbed) { heldKeys.add(into, n) }
+            if let row = poisoned.removeValue(absorbed) { poisoned.setIfAbsent(into, row) }
         }
     }
 
@@ -72,23 +74,31 @@ struct WriteOrderGate {
     }
 
     /// Splits a chunk about to be sent: rows free of earlier unacknowledged twins stay in it (and
-    /// their keys become in flight), the others are held back or poisoned.
+    /// their components become in flight), the others are held back or poisoned.
     mutating func admit(_ chunk: Chunk, template: BodyTemplate) -> Admission {
         var result = Admission()
         var keep: [Int] = []
         keep.reserveCapacity(chunk.count)
         // Nothing in flight, held or poisoned (every job's first chunk, and jobs without repeats
-        // whose chunks never overlap in time): nothing to wait for, only the keys to join.
+        // whose chunks never overlap in time): nothing to wait for, only multi-key rows to join.
         let quiet = inflight.isEmpty && heldKeys.isEmpty && poisoned.isEmpty
+        let keyed = chunk.keys
+        var roots: [UInt64] = []
+        roots.reserveCapacity(chunk.count)
         for position in 0..<chunk.count {
-            let keys = chunk.keys[position]
-            guard let root = root(of: keys) else {
+            let range = keyed.keyRange(position)
+            if range.isEmpty {
                 keep.append(position)
+                roots.append(0)
                 continue
             }
+            let keys = keyed[position]
+            // One find per key; a single-key row only reads (its key is its own root unless it met another).
+            let root = (keys.count == 1 ? components.find(keys[0]) : root(of: keys))!
             if quiet {
                 keep.append(position)
-            } else if let source = poisoned[root] {
+                roots.append(root)
+            } else if let source = poisoned.value(root) {
                 result.poisonedRows.append((chunk.rows[position], source))
             } else if blocks(root: root) {
                 // Held rows register their component, so a later row of this chunk connected to
@@ -100,34 +110,48 @@ struct WriteOrderGate {
                 result.heldCount += 1
             } else {
                 keep.append(position)
+                roots.append(root)
             }
         }
-        for position in keep { markInflight(chunk.keys[position]) }
+        // Counted after the loop: rows kept in this chunk never wait for each other. A root may
+        // have been absorbed by a later row's union meanwhile, so each is looked up again.
+        for (i, position) in keep.enumerated() where !keyed.keyRange(position).isEmpty {
+            inflight.add(components.find(roots[i]), 1)
+        }
         guard !keep.isEmpty else { return result }
         result.send = keep.count == chunk.count ? chunk : Self.subset(of: chunk, positions: keep, template: template)
         return result
     }
 
     private mutating func markInflight(_ keys: OrderKeys) {
-        if let root = currentRoot(keys) { inflight[root, default: 0] += 1 }
+        if let root = currentRoot(keys) { inflight.add(root, 1) }
     }
 
     private mutating func hold(_ row: HeldRow) {
-        if let root = currentRoot(row.keys) { heldKeys[root, default: 0] += 1 }
+        if let root = currentRoot(row.keys) { heldKeys.add(root, 1) }
         held.append(row)
         heldTotal += 1
     }
 
-    /// A sent row is acknowledged (or known never to arrive): its keys stop blocking. A row that
-    /// ended notSent poisons its keys for the rest of the job.
+    /// A sent row is acknowledged (or known never to arrive): its component stops blocking. A row
+    /// that ended notSent poisons its component for the rest of the job.
     mutating func release(_ keys: OrderKeys, row: Int, notSent: Bool) {
         guard let root = currentRoot(keys) else { return }
-        if let n = inflight[root] { inflight[root] = n > 1 ? n - 1 : nil }
-        if notSent && poisoned[root] == nil { poisoned[root] = row }
+        inflight.decrement(root)
+        if notSent { poisoned.setIfAbsent(root, row) }
     }
 
-    /// Held rows that may go now, in row order: none of their keys in flight, and no earlier
-    /// held row sharing one. Rows poisoned meanwhile come back in `poisonedRows`. Their keys are
+    /// The same for the row at `position` of a chunk, reading its first key in place.
+    mutating func release(_ keys: ChunkKeys, position: Int, row: Int, notSent: Bool) {
+        let range = keys.keyRange(position)
+        guard !range.isEmpty else { return }
+        let root = components.find(keys.key(at: range.lowerBound))
+        inflight.decrement(root)
+        if notSent { poisoned.setIfAbsent(root, row) }
+    }
+
+    /// Held rows that may go now, in row order: their component not in flight, and no earlier
+    /// held row in it. Rows poisoned meanwhile come back in `poisonedRows`. Their components are
     /// in flight when this returns. At most `maxRows` rows and `maxBytes` bytes of contacts; none
     /// when fewer than `minRows` are ready (a catch-up chunk of one row is worth it only at the end).
     mutating func takeReady(maxRows: Int, maxBytes: Int, minRows: Int) -> (ready: [HeldRow], poisonedRows: [(row: Int, because: Int)]) {
@@ -136,24 +160,24 @@ struct WriteOrderGate {
         var ready: [HeldRow] = []
         var poisonedRows: [(row: Int, because: Int)] = []
         var stillHeld: [HeldRow] = []
-        var earlier: Set<UInt64> = []
+        var earlier = KeyTable()
         var bytes = 0
         for index in heldHead..<held.count {
             let row = held[index]
             let root = currentRoot(row.keys)
-            if let root, let source = poisoned[root] {
+            if let root, let source = poisoned.value(root) {
                 poisonedRows.append((row.row, source))
                 unhold(row.keys)
                 continue
             }
             let free = ready.count < maxRows && bytes + row.contact.count + 1 <= maxBytes
-                && root.map { inflight[$0] == nil && !earlier.contains($0) } ?? true
+                && root.map { !inflight.contains($0) && !earlier.contains($0) } ?? true
             if free {
                 ready.append(row)
                 bytes += row.contact.count + 1
                 unhold(row.keys)
             } else {
-                if let root { earlier.insert(root) }
+                if let root { earlier.setIfAbsent(root, 1) }
                 stillHeld.append(row)
             }
         }
@@ -165,11 +189,11 @@ struct WriteOrderGate {
 
     /// How many held rows could go now, counting at most to `limit`.
     private mutating func readyCount(limit: Int) -> Int {
-        var earlier: Set<UInt64> = []
+        var earlier = KeyTable()
         var n = 0
         for index in heldHead..<held.count where n < limit {
             guard let root = currentRoot(held[index].keys) else { n += 1; continue }
-            if inflight[root] != nil || earlier.contains(root) { earlier.insert(root) } else { n += 1 }
+            if inflight.contains(root) || earlier.contains(root) { earlier.setIfAbsent(root, 1) } else { n += 1 }
         }
         return n
     }
@@ -177,7 +201,7 @@ struct WriteOrderGate {
     private mutating func hasPoisonedHeld() -> Bool {
         guard !poisoned.isEmpty else { return false }
         for index in heldHead..<held.count {
-            if let root = currentRoot(held[index].keys), poisoned[root] != nil { return true }
+            if let root = currentRoot(held[index].keys), poisoned.contains(root) { return true }
         }
         return false
     }
@@ -187,13 +211,13 @@ struct WriteOrderGate {
         let rows = Array(held[heldHead...])
         held = []
         heldHead = 0
-        heldKeys = [:]
+        heldKeys.removeAll()
         return rows
     }
 
     private mutating func unhold(_ keys: OrderKeys) {
         guard let root = currentRoot(keys) else { return }
-        if let n = heldKeys[root] { heldKeys[root] = n > 1 ? n - 1 : nil }
+        heldKeys.decrement(root)
     }
 
     /// The rows at `positions` of a chunk as a chunk of their own (body spliced anew).
@@ -211,7 +235,7 @@ struct WriteOrderGate {
         body.append(contentsOf: template.tail)
         return Chunk(index: chunk.index, rows: positions.map { chunk.rows[$0] }, starts: starts, ends: ends, body: body,
                      dedupeValues: chunk.dedupeValues.map { values in positions.map { values[$0] } },
-                     keys: positions.map { chunk.keys[$0] })
+                     keys: chunk.keys.subset(positions))
     }
 
     /// Held rows as one chunk of their own.
@@ -226,6 +250,6 @@ struct WriteOrderGate {
         }
         body.append(contentsOf: template.tail)
         return Chunk(index: index, rows: rows.map(\.row), starts: starts, ends: ends, body: body,
-                     dedupeValues: keepDedupeValues ? rows.map(\.dedupeValue) : nil, keys: rows.map(\.keys))
+                     dedupeValues: keepDedupeValues ? rows.map(\.dedupeValue) : nil, keys: ChunkKeys(rows.map(\.keys)))
     }
 }

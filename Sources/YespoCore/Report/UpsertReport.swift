@@ -76,11 +76,7 @@ public final class UpsertReport: Sendable {
 
     /// Calls `body` with each outcome of the given kinds in row order, while it returns true.
     private func forEachOutcome(kinds: Set<RowOutcomeKind>, _ body: (RowOutcome) -> Bool) {
-        let wanted = Set(kinds.map(\.code))
-        for (i, code) in store.kinds.enumerated() where wanted.contains(code) {
-            guard let outcome = store.outcome(row: i + 1) else { continue }
-            if !body(outcome) { return }
-        }
+        store.forEachOutcome(kinds: kinds, body)
     }
 
     public func summaryJSON() -> String {
@@ -146,7 +142,16 @@ public final class UpsertReport: Sendable {
 
     /// One NDJSON line per row whose kind is in `kinds`, in row order.
     public func rowsNDJSON(kinds: Set<RowOutcomeKind>) -> [UInt8] {
-        var out = JSONOutput(capacity: 4096)
+        var all: [UInt8] = []
+        writeRowsNDJSON(kinds: kinds) { all.append(contentsOf: $0) }
+        return all
+    }
+
+    /// The same lines, handed to `write` in pieces of about `pieceBytes` that end with a whole
+    /// line, so a million rows go to a file without the whole text in memory.
+    public func writeRowsNDJSON(kinds: Set<RowOutcomeKind>, pieceBytes: Int = 1 << 20,
+                                _ write: ([UInt8]) -> Void) {
+        var out = JSONOutput(capacity: min(pieceBytes, 1 << 20) + 4096)
         forEachOutcome(kinds: kinds) { outcome in
             out.raw("{"); out.key("row"); out.int(outcome.row)
             out.raw(","); out.key("outcome"); out.string(outcome.kind.rawValue)
@@ -156,9 +161,13 @@ public final class UpsertReport: Sendable {
             out.raw(","); out.key("acceptedBy"); out.string(outcome.acceptedBy?.rawValue)
             Self.writeRowBytes(store.detailBytes(row: outcome.row), into: &out)
             out.raw("}\n")
+            if out.bytes.count >= pieceBytes {
+                write(out.bytes)
+                out.bytes.removeAll(keepingCapacity: true)
+            }
             return true
         }
-        return out.bytes
+        if !out.bytes.isEmpty { write(out.bytes) }
     }
 
     /// "contact" when the stored bytes are a JSON object (re-encoded compactly so a multi-line

@@ -281,7 +281,7 @@ public final class SyncJob: @unchecked Sendable {
             for (n, i) in toSend.enumerated() {
                 var row = rows[i]
                 row.row = first + n
-                try core.accept(.ready(row))
+                try ReadyRow.borrowing(row) { ready in try core.acceptReady(ready) }
             }
         }
     }

@@ -55,6 +55,10 @@ enum EasySetup {
         check(yespo_easy_setopt_ptr(h, CURLOPT_WRITEDATA, userdata), "write data")
         check(yespo_easy_setopt_datacb(h, CURLOPT_HEADERFUNCTION, Transfer.onHeader), "header callback")
         check(yespo_easy_setopt_ptr(h, CURLOPT_HEADERDATA, userdata), "header data")
+        // When the request really goes out (the request budget counts that moment, as the server
+        // does). Optional: without it (libcurl < 7.80) the budget counts the moment it started.
+        _ = yespo_easy_setopt_prereqcb(h, Transfer.onPrerequest)
+        _ = yespo_easy_setopt_ptr(h, CURLOPT_PREREQDATA, userdata)
         check(yespo_easy_setopt_off(h, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(d.maxResponseBytes)), "max size")
         check(yespo_easy_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, d.connectTimeoutMs), "connect timeout")
         check(yespo_easy_setopt_long(h, CURLOPT_TIMEOUT_MS, d.timeoutMs), "timeout")
@@ -90,15 +94,31 @@ enum EasySetup {
             check(yespo_easy_setopt_long(h, CURLOPT_NOBODY, 1), "HEAD")
         default:
             if t.hasBody || t.method == "POST" || t.method == "PUT" || t.method == "PATCH" {
-                let body = t.body
-                check(yespo_easy_setopt_off(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body?.count ?? 0)), "body size")
-                check(yespo_easy_setopt_ptr(h, CURLOPT_POSTFIELDS, body?.baseAddress.map { UnsafeRawPointer($0) } ?? UnsafeRawPointer(emptyBody)), "body")
+                if let body = t.body {
+                    // Read by curl from the request's own bytes (Transfer.onRead): no copy per request.
+                    check(yespo_easy_setopt_long(h, CURLOPT_POST, 1), "POST")
+                    check(yespo_easy_setopt_off(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)), "body size")
+                    check(yespo_easy_setopt_datacb(h, CURLOPT_READFUNCTION, Transfer.onRead), "read callback")
+                    check(yespo_easy_setopt_ptr(h, CURLOPT_READDATA, userdata), "read data")
+                    check(yespo_easy_setopt_seekcb(h, Transfer.onSeek), "seek callback")
+                    check(yespo_easy_setopt_ptr(h, CURLOPT_SEEKDATA, userdata), "seek data")
+                    // Bulk bodies are ~0.5 MB: curl's default 64 KB upload buffer means ~8 rounds of
+                    // read callback, send and poll per request; 256 KB (curl's limit is 2 MB) needs two.
+                    _ = yespo_easy_setopt_long(h, CURLOPT_UPLOAD_BUFFERSIZE, Int(uploadBufferBytes))
+                } else {
+                    check(yespo_easy_setopt_off(h, CURLOPT_POSTFIELDSIZE_LARGE, 0), "body size")
+                    check(yespo_easy_setopt_ptr(h, CURLOPT_POSTFIELDS, UnsafeRawPointer(emptyBody)), "body")
+                }
             }
             if t.method != "POST" { check(yespo_easy_setopt_str(h, CURLOPT_CUSTOMREQUEST, t.method), "method") }
         }
         return failed
     }
 }
+
+/// curl's upload buffer per transfer (see `configure`). Measured on a million-row upsert: 20,700
+/// polls and 3,300 sends with curl's 64 KB, 5,300 and 1,300 with this.
+let uploadBufferBytes = 256 << 10
 
 /// A NUL byte that lives forever: the body of a POST without one.
 nonisolated(unsafe) private let emptyBody: UnsafeMutablePointer<CChar> = {

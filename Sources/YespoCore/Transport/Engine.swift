@@ -33,6 +33,8 @@ final class Engine {
     private var otherPausedUntil: Int64 = 0
     private var inFlightOther = 0
     private var idleHandles: [UnsafeMutableRawPointer] = []
+    /// Started attempts whose send the request budget has not seen yet (see RequestBudget).
+    private var awaitingSend: [Transfer] = []
 
     init(shared: EngineShared, settings: ClientSettings, log: LogSink, seed: UInt64, sharedBudgets: SharedBudgetHolder) {
         self.shared = shared
@@ -54,6 +56,7 @@ final class Engine {
             if takeInbox() { break }
             var running: Int32 = 0
             _ = curl_multi_perform(multi, &running)
+            confirmSends()
             collectFinished()
             let now = monotonicMicros()
             promoteDueRetries(now: now)
@@ -175,18 +178,23 @@ final class Engine {
     // MARK: attempts
 
     private func start(_ t: Transfer, now: Int64) {
+        // The budget's record of this start (when windowed), confirmed once curl sends it.
+        let slot = budget.takeLastConsumed()
         guard let h = idleHandles.popLast() ?? curl_easy_init() else {
+            if let slot { budget.settle(slot) }
             finish(t, .failure(YespoError(.noMemory, "could not create a curl handle"), attempts: t.attempts))
             return
         }
         t.resetResponse()
         if let problem = EasySetup.configure(h, for: t, defaults) {
+            if let slot { budget.settle(slot) }
             idleHandles.append(h)
             finish(t, .failure(YespoError(.internal, "curl refused an option: \(problem)"), attempts: t.attempts))
             return
         }
         let rc = curl_multi_add_handle(multi, h)
         guard rc == CURLM_OK else {
+            if let slot { budget.settle(slot) }
             idleHandles.append(h)
             finish(t, .failure(YespoError(.internal, "curl_multi_add_handle: \(String(cString: curl_multi_strerror(rc)))"), attempts: t.attempts))
             return
@@ -195,13 +203,33 @@ final class Engine {
         t.state = .inFlight
         t.attempts += 1
         t.attemptStartedAt = now
+        t.sentAt = 0
+        t.budgetSlot = slot   // the previous attempt's was settled in detach
+        if t.budgetSlot != nil { awaitingSend.append(t) }
         if t.requestClass == .bulk { inFlightBulk += 1 } else { inFlightOther += 1 }
         shared.counters.requests.wrappingAdd(1, ordering: .relaxed)
         shared.counters.inFlight.wrappingAdd(1, ordering: .relaxed)
     }
 
+    /// Tells the request budget when started attempts really went out (curl's pre-request
+    /// callback ran during the last perform); attempts that ended unsent keep their start.
+    private func confirmSends() {
+        guard !awaitingSend.isEmpty else { return }
+        awaitingSend.removeAll { t in
+            guard let slot = t.budgetSlot else { return true }
+            guard t.sentAt > 0 else { return false }
+            budget.confirm(slot, sentAt: t.sentAt)
+            t.budgetSlot = nil
+            return true
+        }
+    }
+
     /// Takes the handle off the wire and back into the idle pool.
     private func detach(_ t: Transfer) {
+        if let slot = t.budgetSlot {
+            if t.sentAt > 0 { budget.confirm(slot, sentAt: t.sentAt) } else { budget.settle(slot) }
+            t.budgetSlot = nil
+        }
         guard let h = t.easy else { return }
         _ = curl_multi_remove_handle(multi, h)
         t.easy = nil

@@ -1,9 +1,11 @@
 // The waiting line of transfers: push at the back, take from the front, both O(1); entries that
-// were cancelled while waiting are skipped lazily instead of searched for.
+// were cancelled while waiting are skipped lazily instead of searched for. A slot is cleared as its
+// entry leaves: a taken transfer must not stay referenced (with its request body) until the next
+// compaction.
 
 /// A first-in-first-out queue with O(1) push and pop, for the waiting transfers.
 struct FIFO<T: AnyObject> {
-    private var items: [T] = []
+    private var items: [T?] = []
     private var head = 0
 
     mutating func push(_ t: T) { items.append(t) }
@@ -15,7 +17,7 @@ struct FIFO<T: AnyObject> {
 
     /// The first element that `skip` does not reject; rejected ones are dropped on the way.
     mutating func peek(skipping skip: (T) -> Bool) -> T? {
-        while head < items.count, skip(items[head]) { head += 1 }
+        while head < items.count, let t = items[head], skip(t) { items[head] = nil; head += 1 }
         compact()
         return head < items.count ? items[head] : nil
     }
@@ -23,6 +25,7 @@ struct FIFO<T: AnyObject> {
     mutating func pop() -> T? {
         guard head < items.count else { return nil }
         let t = items[head]
+        items[head] = nil
         head += 1
         compact()
         return t

@@ -1,5 +1,6 @@
-// One request's life inside the engine, across its attempts: its body (one stable copy that curl
-// reads from without copying), the response being collected, and where it is now. Engine thread only.
+// One request's life inside the engine, across its attempts: its body (which curl reads through
+// `onRead` into its own upload buffer, so no copy of ours is made per request, and rewinds through
+// `onSeek` when it resends on a fresh connection), the response being collected, and where it is now. Engine thread only.
 
 import CCurl
 import Glibc
@@ -19,14 +20,19 @@ final class Transfer {
     let path: String
     let requestClass: RequestClass
     let completion: @Sendable (HTTPOutcome) -> Void
-    /// Stable for curl's POSTFIELDS across attempts; freed when the request ends.
-    private(set) var body: UnsafeMutableRawBufferPointer?
+    /// The request body, read by curl through `onRead` from `readOffset` on.
+    private(set) var body: [UInt8]?
+    var readOffset = 0
     let hasBody: Bool
 
     var state = State.waiting
     var attempts = 0
     var dueAt: Int64 = 0
     var attemptStartedAt: Int64 = 0
+    /// The request budget's record of this attempt's start, confirmed when curl sends it.
+    var budgetSlot: RequestBudget.Slot?
+    /// When curl sent this attempt's request (0 until it did).
+    var sentAt: Int64 = 0
     var submittedAt: Int64
     var easy: UnsafeMutableRawPointer?
     var headerList: UnsafeMutablePointer<curl_slist>?
@@ -47,32 +53,20 @@ final class Transfer {
         submittedAt = now
         self.maxResponseBytes = maxResponseBytes
         hasBody = s.request.body != nil
-        if let b = s.request.body {
-            let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, b.count), alignment: 1)
-            b.withUnsafeBytes { src in
-                if let base = src.baseAddress { copy.baseAddress?.copyMemory(from: base, byteCount: b.count) }
-            }
-            body = UnsafeMutableRawBufferPointer(rebasing: copy[0..<b.count])
-            bodyAllocation = copy
-        } else {
-            body = nil
-            bodyAllocation = nil
-        }
+        body = s.request.body
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
     }
-
-    private let bodyAllocation: UnsafeMutableRawBufferPointer?
 
     func resetResponse() {
         responseBody.removeAll(keepingCapacity: true)
         responseHeaders.removeAll(keepingCapacity: true)
         tooLarge = false
+        readOffset = 0
         errorBuffer[0] = 0
     }
 
     /// The request is over: give back what only this transfer owned.
     func release() {
-        bodyAllocation?.deallocate()
         body = nil
         errorBuffer.deallocate()
         if let l = headerList { curl_slist_free_all(l); headerList = nil }
@@ -98,6 +92,35 @@ final class Transfer {
         }
         t.responseBody.append(contentsOf: UnsafeRawBufferPointer(start: ptr, count: n))
         return n
+    }
+
+    /// curl asks for the next part of the body (an attempt starts at offset 0).
+    static let onRead: yespo_curl_data_cb = { buffer, size, count, userdata in
+        guard let userdata, let buffer else { return 0 }
+        let t = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
+        guard let body = t.body else { return 0 }
+        let n = min(size * count, body.count - t.readOffset)
+        guard n > 0 else { return 0 }
+        body.withUnsafeBytes { src in
+            if let base = src.baseAddress { memcpy(buffer, base + t.readOffset, n) }
+        }
+        t.readOffset += n
+        return n
+    }
+
+    /// curl resends the body (a reused connection turned out closed): back to `offset`.
+    static let onSeek: yespo_curl_seek_cb = { userdata, offset, origin in
+        guard let userdata, origin == SEEK_SET else { return Int32(CURL_SEEKFUNC_CANTSEEK) }
+        let t = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
+        guard offset >= 0, Int(offset) <= (t.body?.count ?? 0) else { return Int32(CURL_SEEKFUNC_FAIL) }
+        t.readOffset = Int(offset)
+        return Int32(CURL_SEEKFUNC_OK)
+    }
+
+    /// The connection is ready and the request goes out now: the start the server will count.
+    static let onPrerequest: yespo_curl_prereq_cb = { userdata, _, _, _, _ in
+        if let userdata { Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue().sentAt = monotonicMicros() }
+        return Int32(CURL_PREREQFUNC_OK)
     }
 
     static let onHeader: yespo_curl_data_cb = { ptr, size, count, userdata in

@@ -41,17 +41,21 @@ struct UpsertOutputs {
 
         var problems: [String] = []
         if c.wait && !c.dryRun { summary.contactIds = report.contactIdCount }
+        // Rejects and outcomes stream to their files a megabyte at a time (whole lines, so the
+        // redaction sees every value whole): a million rows never sit in memory as one text.
         if let path = c.rejects {
-            let rows = Secrets.redact(report.rowsNDJSON(kinds: Self.failedKinds))
             do {
-                try FileSystem.writeAtomically(path, rows)
+                try FileSystem.writeAtomically(path) { write in
+                    report.writeRowsNDJSON(kinds: Self.failedKinds) { write(Secrets.redact($0)) }
+                }
                 summary.files.append(("rejects", "\(path) (\(Format.count(summary.failed)) rows)"))
             } catch { problems.append(error.message) }
         }
         if let path = c.outcomes {
-            let rows = Secrets.redact(report.rowsNDJSON(kinds: Set(RowOutcomeKind.allCases)))
             do {
-                try FileSystem.writeAtomically(path, rows)
+                try FileSystem.writeAtomically(path) { write in
+                    report.writeRowsNDJSON(kinds: Set(RowOutcomeKind.allCases)) { write(Secrets.redact($0)) }
+                }
                 summary.files.append(("outcomes", path))
             } catch { problems.append(error.message) }
         }

@@ -100,6 +100,25 @@ enum FileSystem {
     }
 
     /// Writes a file through a temporary sibling and rename, so readers never see half a report.
+    /// writeAtomically for text produced in pieces (`produce` calls `write` with each): never all
+    /// of it in memory at once.
+    static func writeAtomically(_ path: String, producing produce: (_ write: ([UInt8]) -> Void) -> Void) throws(FileError) {
+        let isStdout = path == "-"
+        let tmp = path + ".tmp.\(getpid())"
+        let fd = isStdout ? 1 : open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw FileError.errno("create", tmp) }
+        var ok = true
+        produce { piece in if ok { ok = writeAll(fd: fd, piece) } }
+        if isStdout {
+            guard ok else { throw FileError.errno("write", "stdout") }
+            return
+        }
+        ok = ok && fsync(fd) == 0
+        close(fd)
+        guard ok else { unlink(tmp); throw FileError.errno("write", path) }
+        guard rename(tmp, path) == 0 else { unlink(tmp); throw FileError.errno("write", path) }
+    }
+
     static func writeAtomically(_ path: String, _ bytes: [UInt8]) throws(FileError) {
         if path == "-" {
             guard writeAll(fd: 1, bytes) else { throw FileError.errno("write", "stdout") }

@@ -15,6 +15,7 @@ import Testing
         -> (chunks: [Chunk], dropped: [RowOutcome]) {
         var builder = ChunkBuilder(template: BodyTemplate(options: options), maxRows: maxRows, maxBytes: maxBytes,
                                    keepDedupeValues: true)
+        defer { builder.free() }
         var chunks: [Chunk] = [], dropped: [RowOutcome] = []
         for r in rows {
             if let c = builder.add(r, superseded: { o, _ in dropped.append(o) }, tooLarge: { dropped.append($0) }) {
