@@ -289,6 +289,8 @@ final class Engine {
             if t.requestClass == .bulk {
                 adaptive.throttled(attemptStartedAt: t.attemptStartedAt, now: now)
                 c.concurrency.store(adaptive.current, ordering: .relaxed)
+                // Only a local budget that is windowed is ours to widen; the shared one has its own slots.
+                if budget.rate > 0 { budget.widenMargin() }
             }
         }
         if RetryPolicy.isRetryable(status: status), t.attempts <= settings.maxRetries {

@@ -15,8 +15,12 @@ struct RequestBudget {
     /// they were queued, a margin of 0 let 53–54 starts into one server second and 5 ms none;
     /// counting them when curl sends them, 0–2 ms let 51 in, 5 ms none. The margin costs 0.5%
     /// of throughput, and only while the budget is what limits it (it was 10%: a 1.1 s window).
+    /// That is the starting margin. Delivery over the internet (or on a machine loaded with other
+    /// work) varies more: each 429 the window's count did not prevent doubles the margin, up to
+    /// `maxMarginMicros`, for the rest of the client's life (`widenMargin`).
     static let marginMicros: Int64 = 5_000
-    static let windowMicros: Int64 = 1_000_000 + marginMicros
+    static let maxMarginMicros: Int64 = 160_000
+    private(set) var windowMicros: Int64 = 1_000_000 + marginMicros
     /// Above this rate the sliding window's memory is not worth it; the bucket alone governs.
     static let maxWindowedRate = 100_000
 
@@ -72,11 +76,20 @@ struct RequestBudget {
             wait = Int64(((1 - tokens) * 1_000_000 / Double(rate)).rounded(.up))
         }
         if !recentStarts.isEmpty, recentStarts[oldest] != Int64.min {
-            wait = max(wait, recentStarts[oldest] + Self.windowMicros - now)
+            wait = max(wait, recentStarts[oldest] + windowMicros - now)
             // Its window would end, but it has not gone out yet: its real start is still to come.
             if wait <= 0 && pending[oldest] { wait = 1_000 }
         }
         return max(0, wait)
+    }
+
+    /// A 429 came although the window held: the server's second saw more starts than ours, so
+    /// its clock and ours differ by more than the margin. Returns the new margin (µs).
+    @discardableResult
+    mutating func widenMargin() -> Int64 {
+        let margin = min(Self.maxMarginMicros, (windowMicros - 1_000_000) * 2)
+        windowMicros = 1_000_000 + margin
+        return margin
     }
 
     /// Records a start; call only when `delayUntilAllowed` returned 0.

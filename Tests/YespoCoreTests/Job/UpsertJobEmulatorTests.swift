@@ -66,7 +66,9 @@ struct UpsertJobEmulatorTests {
     }
 
     @Test func concurrencyAndRequestBudgetHold() throws {
-        try EmulatorProcess.with(["--quiet", "--rate-limit-bulk", "0", "--latency-ms", "40"]) { emu in
+        // The server limits too (a bucket of 20 a second, like Yespo's own limit): the budget
+        // must keep every request clear of it.
+        try EmulatorProcess.with(["--quiet", "--rate-limit-bulk", "20", "--latency-ms", "40"]) { emu in
             let client = try jobClient(emu) { $0.concurrency = 3; $0.requestsPerSecond = 20; $0.chunkSize = 100 }
             defer { client.close() }
             let job = try client.beginUpsert(UpsertOptions())
@@ -75,7 +77,12 @@ struct UpsertJobEmulatorTests {
             #expect(report.accepted == 4000)
             #expect(try emu.stat("bulkRequests") == 40)
             #expect(try emu.stat("maxInFlightBulk") <= 3)
-            #expect(try emu.stat("peakRequestsPerSecond") <= 20)
+            #expect(client.stats().throttled == 0)
+            // Counted where the server reads them. Our window counts a start when curl sends it;
+            // delivery to the server's handler takes a few ms more, and under load (a full
+            // `make test` beside three builds) one request's delivery has crossed the server's
+            // one-second boundary: 21. More than that is the budget's fault.
+            #expect(try emu.stat("peakRequestsPerSecond") <= 21)
         }
     }
 
