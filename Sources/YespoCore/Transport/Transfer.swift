@@ -17,6 +17,8 @@ final class Transfer {
     let id: UInt64
     let method: String
     let path: String
+    /// HTTPRequest.baseURL: nil = the client's base URL.
+    let baseURL: String?
     let requestClass: RequestClass
     let completion: @Sendable (HTTPOutcome) -> Void
     /// Stable for curl's POSTFIELDS across attempts; freed when the request ends.
@@ -42,6 +44,7 @@ final class Transfer {
         id = s.id
         method = s.request.method.uppercased()
         path = s.request.path
+        baseURL = s.request.baseURL
         requestClass = s.request.requestClass
         completion = s.completion
         submittedAt = now
