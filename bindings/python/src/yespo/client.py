@@ -202,7 +202,9 @@ class Client(DataFrameMethods, UpsertMethods, SyncMethods, ContactMethods, Impor
                 raise ValidationError(f"unknown client option {name!r}")
             opt, kind = int(spec["id"]), spec["type"]
             if kind == "string":
-                raw = _args.path(name, value) if name == "ca_file" else _args.text(name, value)
+                # base_url_v2="" goes back to the URL derived from base_url
+                raw = _args.path(name, value) if name == "ca_file" else _args.text(
+                    name, value, allow_empty=name == "base_url_v2")
                 call_no_out(lib.yespo_client_set_option_str, handle, opt, raw.encode("utf-8"),
                             context=f"setting {name}")
                 if name == "base_url":
