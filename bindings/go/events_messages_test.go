@@ -62,6 +62,13 @@ func (r *recorder) client(t *testing.T, opts ...yespo.Option) *yespo.Client {
 	return c
 }
 
+// reply sets the status and body of the next answers.
+func (r *recorder) reply(status int, answer string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.status, r.answer = status, answer
+}
+
 func (r *recorder) got() []recorded {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -153,7 +160,7 @@ func TestOrdersDeleteAndMessagesOverTheWire(t *testing.T) {
 	if err := c.DeleteOrdersBetween(ctx, from, from.Add(2*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	r.answer = `{"results":{"status":"OK"}}`
+	r.reply(200, `{"results":{"status":"OK"}}`)
 	answer, err := c.SendEmail(ctx, yespo.EmailMessage{From: "s@example.com", Subject: "Hi", HTMLText: "<p>x</p>",
 		Emails: []string{"a@example.com"}, Extra: map[string]any{"tags": []string{"t"}}})
 	if err != nil || string(answer) != `{"results":{"status":"OK"}}` {
@@ -162,7 +169,7 @@ func TestOrdersDeleteAndMessagesOverTheWire(t *testing.T) {
 	if _, err := c.SendSMS(ctx, yespo.SMSMessage{From: "S", Text: "t", PhoneNumbers: []string{"380501234567"}}); err != nil {
 		t.Fatal(err)
 	}
-	r.answer = ""
+	r.reply(200, "")
 	answer, err = c.SendPreparedMessage(ctx, 9, yespo.PreparedMessage{Recipients: []string{"a@example.com"}, Params: map[string]string{"n": "v"}})
 	if err != nil || string(answer) != "{}" {
 		t.Fatalf("SendPreparedMessage: %s %v", answer, err)
