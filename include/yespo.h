@@ -113,8 +113,10 @@ typedef enum yespo_option {
     /* string options (yespo_client_set_option_str) */
     YESPO_OPT_BASE_URL = 100,         /* default "https://api.yespo.io/api/v1" */
     YESPO_OPT_USER_AGENT = 101,       /* default "yespo/<version>" */
-    YESPO_OPT_CA_FILE = 102           /* PEM bundle to verify the server with; unset: $CURL_CA_BUNDLE,
+    YESPO_OPT_CA_FILE = 102,          /* PEM bundle to verify the server with; unset: $CURL_CA_BUNDLE,
                                          else $SSL_CERT_FILE / $SSL_CERT_DIR, else the system store */
+    YESPO_OPT_BASE_URL_V2 = 103       /* the v2 API's base URL (yespo_event_send); NULL or "" = derived:
+                                         the base URL with its final /v1 made /v2 */
 } yespo_option;
 
 /* Creates a client. api_key must be a non-empty NUL-terminated string; it is copied and never
@@ -352,6 +354,32 @@ int yespo_segments_list(yespo_client *client, const char *query_json, char **out
 int yespo_segment_contacts(yespo_client *client, int64_t group_id, const char *query_json, char **out_json, yespo_error **err);
 /* POST /emails/unsubscribed/add (unsubscribe = 1) or /emails/unsubscribed/delete (0). emails_json: ["a@b.c",...]. */
 int yespo_emails_unsubscribed(yespo_client *client, const char *emails_json, int unsubscribe, yespo_error **err);
+
+/* ---------------------------------------------------------------- events, orders, messages
+ * Same rules as the single calls above. What is confirmed about these API methods and what is
+ * not: docs/events-and-messages.md. */
+
+/* POST {v2}/event, where {v2} is YESPO_OPT_BASE_URL_V2, else the base URL with its final /v1 made /v2
+ * (https://api.yespo.io/api/v1 -> https://api.yespo.io/api/v2; another base URL without the option:
+ * YESPO_E_INVALID_ARGUMENT). event_json: {"eventTypeKey":str,"keyValue"?:str,"params"?:[{"name":str,
+ * "value":str|number|bool}]}. Checked before sending (YESPO_E_INVALID_ARGUMENT naming the problem):
+ * eventTypeKey 1..100 characters, none of ‹ ; ’ \ / | " ' ^ ? ! , >; a key: keyValue, or a param named
+ * contactId, externalCustomerId, email, phone or pushToken; no other top-level keys. */
+int yespo_event_send(yespo_client *client, const char *event_json, yespo_error **err);
+/* DELETE /orders?externalOrderId=X or ?from=&to= (asynchronous on the server). query_json:
+ * {"externalOrderId":str} or {"from":str,"to":str} (ISO 8601 date-times, e.g. "2026-11-30T10:00:00",
+ * sent unchanged); exactly one form, to after from, at most 24 hours apart, else YESPO_E_INVALID_ARGUMENT. */
+int yespo_orders_delete(yespo_client *client, const char *query_json, yespo_error **err);
+/* POST /message/email. request_json passes through; checked: "from", "subject" non-empty strings,
+ * "htmlText" or "plainText", "emails" a non-empty array of addresses. Creates unknown contacts.
+ * out: the answer (JSON as sent by the server; an empty answer "{}", a text answer {"message":str}). */
+int yespo_message_email(yespo_client *client, const char *request_json, char **out_json, yespo_error **err);
+/* POST /message/sms. request_json passes through; checked: "from", "text" non-empty strings,
+ * "phoneNumbers" a non-empty array of 7..15-digit numbers. out: as yespo_message_email. */
+int yespo_message_sms(yespo_client *client, const char *request_json, char **out_json, yespo_error **err);
+/* POST /message/{message_id}/send: a prepared message. request_json passes through; checked:
+ * "recipients" a non-empty array (emails/phones, or objects). out: as yespo_message_email. */
+int yespo_message_send(yespo_client *client, int64_t message_id, const char *request_json, char **out_json, yespo_error **err);
 
 #ifdef __cplusplus
 }

@@ -147,3 +147,43 @@ public func yespo_emails_unsubscribed(_ client: OpaquePointer?, _ emailsJSON: Un
         try box.open().setUnsubscribed(json, unsubscribe: add)
     }
 }
+
+// MARK: events, orders, messages (issue 13)
+
+@_cdecl("yespo_event_send")
+public func yespo_event_send(_ client: OpaquePointer?, _ eventJSON: UnsafePointer<CChar>?, _ err: CErr?) -> Int32 {
+    withClient(client, err) { box throws(YespoError) in
+        let json = try stringArgument(eventJSON, "event_json")
+        try box.open().sendEvent(json)
+    }
+}
+
+@_cdecl("yespo_orders_delete")
+public func yespo_orders_delete(_ client: OpaquePointer?, _ queryJSON: UnsafePointer<CChar>?, _ err: CErr?) -> Int32 {
+    withClient(client, err) { box throws(YespoError) in
+        let json = try stringArgument(queryJSON, "query_json")
+        try box.open().deleteOrders(json)
+    }
+}
+
+@_cdecl("yespo_message_email")
+public func yespo_message_email(_ client: OpaquePointer?, _ requestJSON: UnsafePointer<CChar>?, _ out: COut?, _ err: CErr?) -> Int32 {
+    jsonCall(client, requestJSON, "request_json", out, err) { c, json throws(YespoError) in try c.sendEmailMessage(json) }
+}
+
+@_cdecl("yespo_message_sms")
+public func yespo_message_sms(_ client: OpaquePointer?, _ requestJSON: UnsafePointer<CChar>?, _ out: COut?, _ err: CErr?) -> Int32 {
+    jsonCall(client, requestJSON, "request_json", out, err) { c, json throws(YespoError) in try c.sendSMSMessage(json) }
+}
+
+@_cdecl("yespo_message_send")
+public func yespo_message_send(_ client: OpaquePointer?, _ messageId: Int64, _ requestJSON: UnsafePointer<CChar>?,
+                               _ out: COut?, _ err: CErr?) -> Int32 {
+    out?.pointee = nil
+    return withClient(client, err) { box throws(YespoError) in
+        let out = try requireOut(out, "out_json")
+        try positiveId(messageId, "message_id")
+        let json = try stringArgument(requestJSON, "request_json")
+        try copyOut(box.open().sendPreparedMessage(id: messageId, json), to: out)
+    }
+}

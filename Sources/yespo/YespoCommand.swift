@@ -15,8 +15,10 @@ struct YespoCommand: ParsableCommand {
             (bad arguments, auth, unreachable), 130 interrupted after a clean stop.
             """,
         version: "yespo \(yespoVersionString)",
-        subcommands: [UpsertCommand.self, SyncCommand.self, StatusCommand.self, ContactCommand.self, SubscribeCommand.self,
-                      SegmentCommand.self, EmulatorCommand.self, DoctorCommand.self, VersionCommand.self])
+        subcommands: [UpsertCommand.self, SyncCommand.self, StatusCommand.self, ImportCommand.self, ContactCommand.self,
+                      SubscribeCommand.self, UnsubscribeCommand.self, ResubscribeCommand.self, SegmentCommand.self,
+                      EventCommand.self, OrdersCommand.self, MessageCommand.self,
+                      EmulatorCommand.self, DoctorCommand.self, VersionCommand.self])
 
     static func main() {
         let code: Int32

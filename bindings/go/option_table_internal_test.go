@@ -18,7 +18,7 @@ var optionFuncs = map[string]interface{}{
 	"WithChunkBytes": WithChunkBytes, "WithMaxQueuedChunks": WithMaxQueuedChunks,
 	"WithImportPolling": WithImportPolling, "WithAdaptiveConcurrency": WithAdaptiveConcurrency,
 	"WithInsecureHTTP": WithInsecureHTTP, "WithTLSVerification": WithTLSVerification,
-	"WithCAFile": WithCAFile, "WithUserAgent": WithUserAgent,
+	"WithCAFile": WithCAFile, "WithUserAgent": WithUserAgent, "WithBaseURLV2": WithBaseURLV2,
 	"WithSharedBudget": WithSharedBudget, "WithSharedBudgetName": WithSharedBudgetName,
 	"WithSharedBudgetProcesses": WithSharedBudgetProcesses, "WithSharedBudgetFallback": WithSharedBudgetFallback,
 }

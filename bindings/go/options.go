@@ -139,6 +139,12 @@ func WithCAFile(path string) Option {
 	return func(c *clientConfig) { c.setString(C.YESPO_OPT_CA_FILE, path) }
 }
 
+// WithBaseURLV2 sets the v2 API's base URL, where SendEvent posts (default: the base URL with its
+// final /v1 made /v2, e.g. https://api.yespo.io/api/v2). "" goes back to the derived URL.
+func WithBaseURLV2(url string) Option {
+	return func(c *clientConfig) { c.setString(C.YESPO_OPT_BASE_URL_V2, url) }
+}
+
 // WithUserAgent sets the User-Agent header (default "yespo/<version>").
 func WithUserAgent(ua string) Option {
 	return func(c *clientConfig) { c.setString(C.YESPO_OPT_USER_AGENT, ua) }

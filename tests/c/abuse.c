@@ -412,6 +412,110 @@ static void single_call_functions(void) {
     yespo_client_free(c);
 }
 
+/* Issue 13's calls: events (the v2 base URL), orders delete, message sends. Every bad argument is
+ * YESPO_E_INVALID_ARGUMENT (or INVALID_INPUT for malformed JSON) before anything is sent; a good
+ * call reaches the closed port (YESPO_E_TRANSPORT) without the key in its message. */
+static void event_order_message_functions(void) {
+    yespo_client *c = offline_client(), *freed = NULL;
+    yespo_error *err = NULL;
+    char *out = (char *)1;
+    int local = 0;
+    yespo_client *foreign = (yespo_client *)&local;
+    const char *event = "{\"eventTypeKey\":\"cart\",\"keyValue\":\"a@example.com\"}";
+    const char *email = "{\"from\":\"Shop <s@example.com>\",\"subject\":\"Hi\",\"htmlText\":\"<p>x</p>\",\"emails\":[\"a@example.com\"]}";
+    const char *sms = "{\"from\":\"Shop\",\"text\":\"Hi\",\"phoneNumbers\":[\"380501234567\"]}";
+    const char *prepared = "{\"recipients\":[\"a@example.com\"]}";
+    const char *malformed[] = {"{", "", "{\"a\":1} x", "nul\x01l", bad_utf8};
+    char long_key[160];
+    size_t i;
+
+    CHECK_OK(yespo_client_new("k", &freed, &err), err);
+    yespo_client_free(freed);
+
+    EXPECT(INV, yespo_event_send(NULL, event, &err));
+    EXPECT(BAD, yespo_event_send(foreign, event, &err));
+    EXPECT(BAD, yespo_event_send(freed, event, &err));
+    EXPECT(INV, yespo_event_send(c, NULL, &err));
+    EXPECT(INV, yespo_event_send(c, "{\"keyValue\":\"k\"}", &err));                      /* no type */
+    EXPECT(INV, yespo_event_send(c, "{\"eventTypeKey\":\"\",\"keyValue\":\"k\"}", &err));
+    EXPECT(INV, yespo_event_send(c, "{\"eventTypeKey\":\"a/b\",\"keyValue\":\"k\"}", &err));
+    EXPECT(INV, yespo_event_send(c, "{\"eventTypeKey\":\"cart\"}", &err));             /* no key */
+    EXPECT(INV, yespo_event_send(c, "{\"eventTypeKey\":\"cart\",\"params\":[{\"name\":\"x\",\"value\":\"1\"}]}", &err));
+    EXPECT(INV, yespo_event_send(c, "{\"eventTypeKey\":\"cart\",\"params\":{\"email\":\"a@b.c\"}}", &err));
+    EXPECT(INV, yespo_event_send(c, "{\"eventTypeKey\":\"cart\",\"params\":[{\"name\":\"email\"}]}", &err));
+    EXPECT(INV, yespo_event_send(c, "{\"eventTypeKey\":\"cart\",\"keyValue\":\"k\",\"extra\":1}", &err));
+    {
+        const char *head = "{\"keyValue\":\"k\",\"eventTypeKey\":\"";
+        size_t n = strlen(head);
+        memset(long_key, 'a', sizeof long_key);
+        memcpy(long_key, head, n);
+        memcpy(long_key + n + 101, "\"}", 3);
+    }
+    EXPECT(INV, yespo_event_send(c, long_key, &err));                                /* 101 characters */
+
+    EXPECT(INV, yespo_orders_delete(NULL, "{\"externalOrderId\":\"o1\"}", &err));
+    EXPECT(BAD, yespo_orders_delete(freed, "{\"externalOrderId\":\"o1\"}", &err));
+    EXPECT(INV, yespo_orders_delete(c, NULL, &err));
+    EXPECT(INV, yespo_orders_delete(c, "{}", &err));
+    EXPECT(INV, yespo_orders_delete(c, "{\"externalOrderId\":\"\"}", &err));
+    EXPECT(INV, yespo_orders_delete(c, "{\"externalOrderId\":\"o1\",\"from\":\"2026-11-30T00:00:00\"}", &err));
+    EXPECT(INV, yespo_orders_delete(c, "{\"from\":\"2026-11-30T00:00:00\"}", &err));
+    EXPECT(INV, yespo_orders_delete(c, "{\"from\":\"2026-11-30T00:00:00\",\"to\":\"2026-12-01T00:00:01\"}", &err));
+    EXPECT(INV, yespo_orders_delete(c, "{\"from\":\"2026-11-30T10:00:00\",\"to\":\"2026-11-30T09:00:00\"}", &err));
+    EXPECT(INV, yespo_orders_delete(c, "{\"from\":\"yesterday\",\"to\":\"today\"}", &err));
+    EXPECT(INV, yespo_orders_delete(c, "{\"from\":\"2026-02-30T00:00:00\",\"to\":\"2026-03-01T00:00:00\"}", &err));
+
+    EXPECT(INV, yespo_message_email(NULL, email, &out, &err));
+    CHECK(out == NULL);
+    EXPECT(BAD, yespo_message_email(freed, email, &out, &err));
+    EXPECT(INV, yespo_message_email(c, NULL, &out, &err));
+    EXPECT(INV, yespo_message_email(c, email, NULL, &err));
+    EXPECT(INV, yespo_message_email(c, "{\"from\":\"s@example.com\",\"subject\":\"Hi\",\"htmlText\":\"x\",\"emails\":[]}", &out, &err));
+    EXPECT(INV, yespo_message_email(c, "{\"from\":\"s@example.com\",\"subject\":\"Hi\",\"emails\":[\"a@example.com\"]}", &out, &err));
+    EXPECT(INV, yespo_message_email(c, "{\"subject\":\"Hi\",\"htmlText\":\"x\",\"emails\":[\"a@example.com\"]}", &out, &err));
+    EXPECT(INV, yespo_message_email(c, "{\"from\":\"s@example.com\",\"subject\":\"Hi\",\"htmlText\":\"x\",\"emails\":[\"nope\"]}", &out, &err));
+    EXPECT(INV, yespo_message_sms(NULL, sms, &out, &err));
+    EXPECT(BAD, yespo_message_sms(foreign, sms, &out, &err));
+    EXPECT(INV, yespo_message_sms(c, NULL, &out, &err));
+    EXPECT(INV, yespo_message_sms(c, sms, NULL, &err));
+    EXPECT(INV, yespo_message_sms(c, "{\"from\":\"Shop\",\"text\":\"Hi\",\"phoneNumbers\":[\"12\"]}", &out, &err));
+    EXPECT(INV, yespo_message_sms(c, "{\"from\":\"Shop\",\"phoneNumbers\":[\"380501234567\"]}", &out, &err));
+    EXPECT(INV, yespo_message_send(NULL, 1, prepared, &out, &err));
+    EXPECT(BAD, yespo_message_send(freed, 1, prepared, &out, &err));
+    EXPECT(INV, yespo_message_send(c, 0, prepared, &out, &err));
+    EXPECT(INV, yespo_message_send(c, -7, prepared, &out, &err));
+    EXPECT(INV, yespo_message_send(c, 1, NULL, &out, &err));
+    EXPECT(INV, yespo_message_send(c, 1, prepared, NULL, &err));
+    EXPECT(INV, yespo_message_send(c, 1, "{\"recipients\":[]}", &out, &err));
+    EXPECT(INV, yespo_message_send(c, 1, "{\"recipients\":[null]}", &out, &err));
+
+    for (i = 0; i < sizeof malformed / sizeof malformed[0]; i++) {
+        const char *m = malformed[i];
+        EXPECT2(BADIN, INV, yespo_event_send(c, m, &err));
+        EXPECT2(BADIN, INV, yespo_orders_delete(c, m, &err));
+        EXPECT2(BADIN, INV, yespo_message_email(c, m, &out, &err));
+        EXPECT2(BADIN, INV, yespo_message_sms(c, m, &out, &err));
+        EXPECT2(BADIN, INV, yespo_message_send(c, 1, m, &out, &err));
+    }
+
+    /* a base URL the v2 URL cannot be derived from: a clear error until the option is set */
+    CHECK_OK(yespo_client_set_option_str(c, YESPO_OPT_BASE_URL, "http://127.0.0.1:9/custom", &err), err);
+    EXPECT(INV, yespo_event_send(c, event, &err));
+    EXPECT(INV, yespo_client_set_option_str(c, YESPO_OPT_BASE_URL_V2, "ftp://x/api/v2", &err));
+    EXPECT(INV, yespo_client_set_option_str(c, YESPO_OPT_BASE_URL_V2, "http://example.com/api/v2", &err));
+    CHECK_OK(yespo_client_set_option_str(c, YESPO_OPT_BASE_URL_V2, "http://127.0.0.1:9/api/v2", &err), err);
+    err = NULL;
+    CHECK(yespo_event_send(c, event, &err) == YESPO_E_TRANSPORT);
+    CHECK(strstr(yespo_error_message(err), "super-secret-key-123") == NULL);
+    CHECK(strstr(yespo_error_message(err), "/api/v2/event") != NULL);
+    yespo_error_free(err);
+    CHECK_OK(yespo_client_set_option_str(c, YESPO_OPT_BASE_URL_V2, NULL, &err), err);   /* NULL: derived again */
+    EXPECT(INV, yespo_event_send(c, event, &err));
+    EXPECT(YESPO_E_TRANSPORT, yespo_orders_delete(c, "{\"from\":\"2026-11-30T00:00:00Z\",\"to\":\"2026-12-01T00:00:00Z\"}", &err));
+    EXPECT(YESPO_E_TRANSPORT, yespo_message_sms(c, sms, &out, &err));
+    yespo_client_free(c);
+}
+
 /* The shared budget's options (issue 16): bad values are YESPO_E_INVALID_ARGUMENT; Redis that
  * cannot be reached is YESPO_E_TRANSPORT naming the URL without its password, unless the fallback
  * is 1, and then a job's report says it ran on the local budget. */
@@ -468,6 +572,7 @@ int main(int argc, char **argv) {
     client_functions();
     job_functions();
     single_call_functions();
+    event_order_message_functions();
     shared_budget_options();
     printf("abuse: ok (%d checks)\n", checks);
     return 0;

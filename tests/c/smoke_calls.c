@@ -54,6 +54,35 @@ static void upload_from_link(yespo_client *client) {
     json_decref(contact);
 }
 
+/* Issue 13's calls against the emulator: an event through the derived v2 URL (in the event log),
+ * a prepared message and an SMS that create contacts (in the message log), and orders deleted by
+ * id and by window. */
+static void events_orders_messages(yespo_client *client) {
+    yespo_error *err = NULL;
+    char *out = NULL;
+    json_t *doc;
+
+    CHECK_OK(yespo_event_send(client, "{\"eventTypeKey\":\"smoke_event\",\"params\":[{\"name\":\"email\",\"value\":\"ev@example.com\"},{\"name\":\"n\",\"value\":3}]}", &err), err);
+    doc = admin_json(&emu, "GET", "/_emulator/events?type=smoke_event", NULL);
+    CHECK(json_is_array(doc) && json_array_size(doc) == 1);
+    json_decref(doc);
+
+    CHECK_OK(yespo_message_sms(client, "{\"from\":\"Shop\",\"text\":\"hi\",\"phoneNumbers\":[\"380504445566\"]}", &out, &err), err);
+    doc = take_json(out, "sms answer");
+    CHECK(json_is_object(doc));
+    json_decref(doc);
+    CHECK_OK(yespo_message_send(client, 42, "{\"recipients\":[\"prepared@example.com\"],\"email\":true}", &out, &err), err);
+    doc = take_json(out, "prepared answer");
+    CHECK(json_is_object(doc));
+    json_decref(doc);
+    doc = admin_json(&emu, "GET", "/_emulator/messages", NULL);
+    CHECK(json_is_array(doc) && json_array_size(doc) == 2);
+    json_decref(doc);
+
+    CHECK_OK(yespo_orders_delete(client, "{\"externalOrderId\":\"no-such-order\"}", &err), err);
+    CHECK_OK(yespo_orders_delete(client, "{\"from\":\"2026-11-30T00:00:00\",\"to\":\"2026-11-30T12:00:00\"}", &err), err);
+}
+
 static long long contact_id_from(char *json_text) {
     json_t *doc = take_json(json_text, "id answer");
     long long id = json_int(doc, "id");
@@ -159,6 +188,7 @@ void single_calls(yespo_client *client, const char *session) {
     err = NULL;
 
     upload_from_link(client);
+    events_orders_messages(client);
 
     CHECK_OK(yespo_client_stats(client, &out, &err), err);
     doc = take_json(out, "stats");

@@ -4,13 +4,17 @@
 
 extension YespoClient {
     /// Sends one request and returns the 2xx answer, or throws the mapped error.
-    func send(_ method: String, _ path: String, body: [UInt8]? = nil) throws(YespoError) -> HTTPResponse {
+    /// `baseURL`: an absolute base instead of the client's (the v2 API); nil = settings.baseURL.
+    func send(_ method: String, _ path: String, body: [UInt8]? = nil, baseURL: String? = nil) throws(YespoError) -> HTTPResponse {
         guard !isClosed else { throw Self.closedError }
-        let what = "\(method) \(path.split(separator: "?", maxSplits: 1).first.map(String.init) ?? path)"
-        switch transport.perform(HTTPRequest(method: method, path: path, body: body)) {
+        let pathOnly = path.split(separator: "?", maxSplits: 1).first.map(String.init) ?? path
+        let what = "\(method) \(baseURL == nil ? "" : "/api/v2")\(pathOnly)"
+        switch transport.perform(HTTPRequest(method: method, path: path, body: body, baseURL: baseURL)) {
         case .failure(let error, _):
             // Transport messages already name the request; say it once.
-            let message = error.message.hasPrefix(what) ? error.message : "\(what): \(error.message)"
+            let own = "\(method) \(pathOnly)"   // how the transport names it (without the v2 base)
+            let message = error.message.hasPrefix(what) ? error.message
+                : error.message.hasPrefix(own) ? what + error.message.dropFirst(own.count) : "\(what): \(error.message)"
             throw redacted(YespoError(error.code, message, httpStatus: error.httpStatus))
         case .response(let response, _):
             if (200..<300).contains(response.status) { return response }

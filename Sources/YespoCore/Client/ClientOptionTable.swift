@@ -127,6 +127,12 @@ public enum ClientOptionTable {
                      defaultText: "the system's store", python: "ca_file", pythonUnit: nil, go: "WithCAFile",
                      cli: nil, doc: "PEM bundle to verify the server with (NULL: the system's store)",
                      set: { s, v in if case .string(let t) = v { s.caFile = t } }, get: { _ in nil }),
+        ClientOption(id: 103, cName: "YESPO_OPT_BASE_URL_V2", key: "baseURLV2", kind: .string, range: nil,
+                     defaultText: "the base URL with /v1 made /v2", python: "base_url_v2", pythonUnit: nil,
+                     go: "WithBaseURLV2", cli: "--base-url-v2",
+                     doc: "the v2 API's base URL (POST /event); NULL or \"\" = derived from the base URL",
+                     set: { s, v in if case .string(let t) = v { s.baseURLV2 = t?.isEmpty == false ? t : nil } },
+                     get: { _ in nil }),
     ]
 
     public static func option(id: Int32) -> ClientOption? { all.first { $0.id == id } }

@@ -6,6 +6,8 @@ public struct ClientSettings: Sendable, Equatable {
     /// Sent only as the password of HTTP Basic auth; never printed.
     public var apiKey: String
     public var baseURL: String = "https://api.yespo.io/api/v1"
+    /// The v2 API's base (POST /event); nil = derived from baseURL (…/api/v1 → …/api/v2).
+    public var baseURLV2: String? = nil
     /// Bulk requests in flight, 1...256.
     public var concurrency: Int = 8
     /// Request budget per second for every attempt of every request; 0 = none.
@@ -56,7 +58,27 @@ public struct ClientSettings: Sendable, Equatable {
             throw bad("baseURL uses plain http:// to a non-loopback host '\(url.host)'; use https:// or set allowInsecureHTTP")
         }
         s.baseURL = url.text
+        if let v2 = baseURLV2 {
+            let parsed = try BaseURL.parse(v2, setting: "baseURLV2")
+            if parsed.scheme == "http" && !parsed.isLoopback && !allowInsecureHTTP {
+                throw bad("baseURLV2 uses plain http:// to a non-loopback host '\(parsed.host)'; use https:// or set allowInsecureHTTP")
+            }
+            s.baseURLV2 = parsed.text
+        }
         return s
+    }
+
+    /// The base of the v2 API: baseURLV2 when set, else baseURL with its last "/v1" segment made
+    /// "/v2" (https://api.yespo.io/api/v1 → https://api.yespo.io/api/v2). A base URL that does not
+    /// end in /v1 cannot be derived from: the error says to set baseURLV2.
+    public func v2BaseURL() throws(YespoError) -> String {
+        if let v2 = baseURLV2 { return v2 }
+        var text = baseURL
+        while text.hasSuffix("/") { text.removeLast() }
+        guard text.lowercased().hasSuffix("/v1") else {
+            throw bad("cannot derive the v2 API's URL from baseURL '\(text)' (it does not end in /v1): set the v2 base URL (C YESPO_OPT_BASE_URL_V2, Python base_url_v2, Go WithBaseURLV2, CLI --base-url-v2)")
+        }
+        return String(text.dropLast(3)) + "/v2"
     }
 }
 
@@ -70,29 +92,29 @@ struct BaseURL: Equatable {
     var text: String
     var isLoopback: Bool
 
-    static func parse(_ raw: String) throws(YespoError) -> BaseURL {
+    static func parse(_ raw: String, setting baseURL: String = "baseURL") throws(YespoError) -> BaseURL {
         guard !raw.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) else {
-            throw bad("baseURL contains a space or control character")
+            throw bad("\(baseURL) contains a space or control character")
         }
         var text = raw
         while text.hasSuffix("/") { text.removeLast() }
         let lower = text.lowercased()
         let scheme: String
         if lower.hasPrefix("https://") { scheme = "https" } else if lower.hasPrefix("http://") { scheme = "http" } else {
-            throw bad("baseURL must start with https:// (or http:// for a local server), got '\(raw)'")
+            throw bad("\(baseURL) must start with https:// (or http:// for a local server), got '\(raw)'")
         }
         let rest = text.dropFirst(scheme.count + 3)
         let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        guard !authority.contains("@") else { throw bad("baseURL must not carry credentials; set apiKey instead") }
-        guard !text.contains("?") && !text.contains("#") else { throw bad("baseURL must not have a query or fragment") }
+        guard !authority.contains("@") else { throw bad("\(baseURL) must not carry credentials; set apiKey instead") }
+        guard !text.contains("?") && !text.contains("#") else { throw bad("\(baseURL) must not have a query or fragment") }
         let host: String
         if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else { throw bad("baseURL has an unclosed IPv6 bracket") }
+            guard let close = authority.firstIndex(of: "]") else { throw bad("\(baseURL) has an unclosed IPv6 bracket") }
             host = String(authority[authority.index(after: authority.startIndex)..<close]).lowercased()
         } else {
             host = String(authority.prefix { $0 != ":" }).lowercased()
         }
-        guard !host.isEmpty else { throw bad("baseURL has no host") }
+        guard !host.isEmpty else { throw bad("\(baseURL) has no host") }
         return BaseURL(scheme: scheme, host: host, text: text, isLoopback: isLoopbackHost(host))
     }
 }

@@ -45,7 +45,8 @@ enum EasySetup {
             if rc != CURLE_OK && failed == nil { failed = "\(what): \(String(cString: curl_easy_strerror(rc)))" }
         }
         let userdata = Unmanaged.passUnretained(t).toOpaque()
-        check(yespo_easy_setopt_str(h, CURLOPT_URL, d.baseURL + t.path), "URL")
+        let base = t.baseURL ?? d.baseURL
+        check(yespo_easy_setopt_str(h, CURLOPT_URL, base + t.path), "URL")
         check(yespo_easy_setopt_str(h, CURLOPT_PROTOCOLS_STR, "http,https"), "protocols")
         check(yespo_easy_setopt_long(h, CURLOPT_FOLLOWLOCATION, 0), "redirects")
         check(yespo_easy_setopt_long(h, CURLOPT_NOSIGNAL, 1), "nosignal")
@@ -68,7 +69,7 @@ enum EasySetup {
         check(yespo_easy_setopt_long(h, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS)), "http version")
         check(yespo_easy_setopt_long(h, CURLOPT_TCP_KEEPALIVE, 1), "keepalive")
         check(yespo_easy_setopt_str(h, CURLOPT_USERAGENT, d.userAgent), "user agent")
-        if d.isHTTPS {
+        if t.baseURL.map({ $0.lowercased().hasPrefix("https://") }) ?? d.isHTTPS {
             // Prefer waiting for a connection that can multiplex (HTTP/2) over opening another.
             check(yespo_easy_setopt_long(h, CURLOPT_PIPEWAIT, 1), "pipewait")
             check(yespo_easy_setopt_long(h, CURLOPT_SSL_VERIFYPEER, d.verifyTLS ? 1 : 0), "verify peer")

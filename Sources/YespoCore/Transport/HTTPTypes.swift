@@ -15,12 +15,17 @@ public struct HTTPRequest: Sendable {
     /// JSON; Content-Type/Accept/Authorization are added by the transport.
     public var body: [UInt8]?
     public var requestClass: RequestClass
+    /// An absolute base URL (already validated, no trailing "/") used instead of settings.baseURL:
+    /// the v2 API (POST /api/v2/event) lives beside the v1 base. nil = settings.baseURL.
+    public var baseURL: String?
 
-    public init(method: String, path: String, body: [UInt8]? = nil, requestClass: RequestClass = .other) {
+    public init(method: String, path: String, body: [UInt8]? = nil, requestClass: RequestClass = .other,
+                baseURL: String? = nil) {
         self.method = method
         self.path = path
         self.body = body
         self.requestClass = requestClass
+        self.baseURL = baseURL
     }
 
     /// Why this request cannot be sent as it is, or nil.

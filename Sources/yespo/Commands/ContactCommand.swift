@@ -1,12 +1,12 @@
-// `yespo contact get|search|add|delete`: one contact at a time.
+// `yespo contact get|search|add|update|delete`: one contact at a time.
 import ArgumentParser
 import YespoCore
 
 struct ContactCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "contact",
-        abstract: "Get, search, add or delete single contacts.",
-        subcommands: [Get.self, Search.self, Add.self, Delete.self])
+        abstract: "Get, search, add, update or delete single contacts.",
+        subcommands: [Get.self, Search.self, Add.self, Update.self, Delete.self])
 
     struct Get: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one contact by its Yespo id.")
@@ -74,9 +74,9 @@ struct ContactCommand: ParsableCommand {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add or update one contact (POST /contact).",
-            discussion: "Give the contact as JSON (--contact '{...}') or build it from the flags.")
+            discussion: "Give the contact as JSON (--contact '{...}', or --contact - to read it from stdin) or build it from the flags.")
 
-        @Option(name: .long, help: "The contact as a JSON object.") var contact: String?
+        @Option(name: .long, help: "The contact as a JSON object (- reads it from stdin).") var contact: String?
         @Option(name: .long, help: "Email address.") var email: String?
         @Option(name: .long, help: "Phone number.") var sms: String?
         @Option(name: .long, help: "First name.") var firstName: String?
@@ -96,6 +96,40 @@ struct ContactCommand: ParsableCommand {
             if json { SingleCall.printJSON(answer, compact: true); return }
             let id = (try? JSON.parse(answer))?["id"]
             Terminal.out("contact id \(id?.int.map(String.init) ?? id?.string ?? answer)\n")
+        }
+    }
+
+    struct Update: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Update one existing contact by its Yespo id (PUT /contact/{id}; never creates).",
+            discussion: """
+                Give the contact as JSON (--contact '{...}', or --contact - to read it from stdin) or build it \
+                from the flags. Fields the contact leaves out may be emptied by Yespo, as with the API. \
+                Exit 1 when there is no contact with that id.
+                """)
+
+        @Argument(help: "The contact id.") var id: Int64
+        @Option(name: .long, help: "The contact as a JSON object (- reads it from stdin).") var contact: String?
+        @Option(name: .long, help: "Email address.") var email: String?
+        @Option(name: .long, help: "Phone number.") var sms: String?
+        @Option(name: .long, help: "First name.") var firstName: String?
+        @Option(name: .long, help: "Last name.") var lastName: String?
+        @Option(name: .long, help: "External customer id.") var externalId: String?
+        @OptionGroup(title: "Connection") var connection: ConnectionOptions
+
+        func validate() throws {
+            if id < 1 { throw ValidationError("the contact id must be positive") }
+        }
+
+        func run() throws {
+            let body = try ContactFlags(contact: contact, email: email, sms: sms, firstName: firstName,
+                                        lastName: lastName, externalId: externalId).json()
+            let client = try connection.makeClient()
+            defer { client.close() }
+            try SingleCall.run("cannot update contact \(id)") { () throws(YespoError) in
+                try client.updateContact(id: id, body)
+            }
+            Terminal.out("updated contact \(id)\n")
         }
     }
 
@@ -139,8 +173,9 @@ struct ContactFlags {
 
     func value() throws(CLIFailure) -> JSON {
         if let contact {
-            guard let parsed = try? JSON.parse(contact), case .object = parsed else {
-                throw CLIFailure("--contact must be a JSON object")
+            let text = contact == "-" ? try SingleCall.stdinText("--contact -") : contact
+            guard let parsed = try? JSON.parse(text), case .object = parsed else {
+                throw CLIFailure(contact == "-" ? "stdin must hold the contact as a JSON object" : "--contact must be a JSON object")
             }
             return parsed
         }

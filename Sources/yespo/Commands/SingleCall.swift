@@ -17,6 +17,46 @@ enum SingleCall {
         Terminal.out((compact ? value.encoded() : value.pretty()) + "\n")
     }
 
+    /// All of stdin as text (at most 16 MiB), for `-` arguments.
+    static func stdinText(_ what: String) throws(CLIFailure) -> String {
+        do {
+            return String(decoding: try FileSystem.read("/dev/stdin", limit: 16 << 20), as: UTF8.self)
+        } catch {
+            throw CLIFailure("\(what): cannot read stdin: \(error.message)")
+        }
+    }
+
+    /// A JSON object from an argument, or from stdin when the argument is "-".
+    static func jsonObject(_ text: String, _ what: String) throws(CLIFailure) -> JSON {
+        let source = text == "-" ? try stdinText(what) : text
+        guard let parsed = try? JSON.parse(source), case .object = parsed else {
+            throw CLIFailure("\(what) must be a JSON object\(text == "-" ? " (read from stdin)" : "")")
+        }
+        return parsed
+    }
+
+    /// Adds (or replaces) members of a JSON object.
+    static func merging(_ base: JSON, _ members: [(String, JSON?)]) -> JSON {
+        guard case .object(var existing) = base else { return base }
+        for (key, value) in members {
+            guard let value else { continue }
+            if let i = existing.firstIndex(where: { $0.0 == key }) { existing[i].1 = value } else { existing.append((key, value)) }
+        }
+        return .object(existing)
+    }
+
+    /// "name=value" pairs (repeatable flags) → [(name, value)]; the first "=" splits.
+    static func pairs(_ items: [String], _ flag: String) throws(CLIFailure) -> [(String, String)] {
+        var out: [(String, String)] = []
+        for item in items {
+            guard let eq = item.firstIndex(of: "="), eq != item.startIndex else {
+                throw CLIFailure("\(flag) \"\(item)\": expected name=value")
+            }
+            out.append((String(item[..<eq]), String(item[item.index(after: eq)...])))
+        }
+        return out
+    }
+
     static func object(_ members: [(String, JSON?)]) -> String {
         JSON.object(members.compactMap { key, value in value.map { (key, $0) } }).encoded()
     }

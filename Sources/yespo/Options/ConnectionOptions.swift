@@ -9,6 +9,11 @@ struct ConnectionOptions: ParsableArguments {
         valueName: "url"))
     var baseURL: String?
 
+    @Option(name: .customLong("base-url-v2"), help: ArgumentHelp(
+        "The v2 API's base URL, for `event send` (default: $YESPO_BASE_URL_V2, else the base URL with /v1 made /v2).",
+        valueName: "url"))
+    var baseURLV2: String?
+
     @Option(name: .long, help: ArgumentHelp(
         "Read the API key from this file (default: the YESPO_API_KEY environment variable).",
         valueName: "file"))
@@ -55,6 +60,7 @@ struct ConnectionOptions: ParsableArguments {
     func settings(apiKey: String) -> ClientSettings {
         var s = ClientSettings(apiKey: apiKey)
         if let url = baseURL ?? FileSystem.environment("YESPO_BASE_URL") { s.baseURL = url }
+        if let url = baseURLV2 ?? FileSystem.environment("YESPO_BASE_URL_V2"), !url.isEmpty { s.baseURLV2 = url }
         if let t = timeout { s.timeoutMs = Int(t * 1000) }
         if let r = maxRetries { s.maxRetries = r }
         if allowInsecureHTTP { s.allowInsecureHTTP = true }

@@ -34,7 +34,7 @@ from .errors import (
 from .progress import TqdmProgress, tqdm_progress
 from ._sync import SyncReport, sync_status
 from .report import ChunkInfo, Progress, RowOutcome, UnmappedFailure, UpsertReport
-from .types import Address, Channel, Contact, Field, ImportStatus, Segment
+from .types import Address, Channel, Contact, Event, EventParam, Field, ImportStatus, Segment
 
 __version__ = "0.1.0"
 
@@ -48,6 +48,8 @@ __all__ = [
     "ChunkInfo",
     "Client",
     "Contact",
+    "Event",
+    "EventParam",
     "Field",
     "FileAccessError",
     "FrameUpsertReport",

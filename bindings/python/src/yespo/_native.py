@@ -128,6 +128,11 @@ def _declare(lib: ctypes.CDLL) -> None:
     fn("yespo_segments_list", c_int, c_void_p, c_char_p, _BUF_OUT, _ERR_OUT)
     fn("yespo_segment_contacts", c_int, c_void_p, c_int64, c_char_p, _BUF_OUT, _ERR_OUT)
     fn("yespo_emails_unsubscribed", c_int, c_void_p, c_char_p, c_int, _ERR_OUT)
+    fn("yespo_event_send", c_int, c_void_p, c_char_p, _ERR_OUT)
+    fn("yespo_orders_delete", c_int, c_void_p, c_char_p, _ERR_OUT)
+    fn("yespo_message_email", c_int, c_void_p, c_char_p, _BUF_OUT, _ERR_OUT)
+    fn("yespo_message_sms", c_int, c_void_p, c_char_p, _BUF_OUT, _ERR_OUT)
+    fn("yespo_message_send", c_int, c_void_p, c_int64, c_char_p, _BUF_OUT, _ERR_OUT)
 
 
 def _load() -> tuple[ctypes.CDLL, str]:

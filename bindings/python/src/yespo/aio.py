@@ -393,6 +393,31 @@ class AsyncClient:
     async def resubscribe_emails(self, emails: Iterable[str]) -> None:
         await self._call(self._sync.resubscribe_emails, list(emails))
 
+    async def send_event(self, event: Any, *, key_value: Optional[str] = None, params: Any = None) -> None:
+        await self._call(self._sync.send_event, event, key_value=key_value, params=params)
+
+    async def delete_orders(self, *, external_order_id: Optional[str] = None, start: Any = None,
+                            end: Any = None) -> None:
+        await self._call(self._sync.delete_orders, external_order_id=external_order_id, start=start, end=end)
+
+    async def message_email(self, request: Any) -> Any:
+        return await self._call(self._sync.message_email, request)
+
+    async def message_sms(self, request: Any) -> Any:
+        return await self._call(self._sync.message_sms, request)
+
+    async def message_send(self, message_id: int, request: Any) -> Any:
+        return await self._call(self._sync.message_send, message_id, request)
+
+    async def send_email(self, emails: Iterable[str], **kwargs: Any) -> Any:
+        return await self._call(self._sync.send_email, list(emails), **kwargs)
+
+    async def send_sms(self, phone_numbers: Iterable[str], **kwargs: Any) -> Any:
+        return await self._call(self._sync.send_sms, list(phone_numbers), **kwargs)
+
+    async def send_prepared_message(self, message_id: int, recipients: Iterable[str], **kwargs: Any) -> Any:
+        return await self._call(self._sync.send_prepared_message, message_id, list(recipients), **kwargs)
+
     async def import_status(self, session_id: str) -> ImportStatus:
         return await self._call(self._sync.import_status, session_id)
 

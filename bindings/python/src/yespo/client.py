@@ -1,5 +1,5 @@
 """``yespo.Client``: construction, settings and lifetime; the methods live in one module per
-group (_upserts, _contacts, _imports, _segments)."""
+group (_upserts, _contacts, _imports, _segments, _messages)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from ._job import JobRun
 from ._log import LOG_CALLBACK, core_max_level
 from ._native import lib
 from ._options import client_options
+from ._messages import MessageMethods
 from ._segments import SegmentMethods
 from ._sync import SyncMethods
 from ._upserts import UpsertMethods
@@ -37,7 +38,8 @@ _CLOSE_WAIT = 30.0
 PathLike = Union[str, "os.PathLike[str]"]
 
 
-class Client(DataFrameMethods, UpsertMethods, SyncMethods, ContactMethods, ImportMethods, SegmentMethods):
+class Client(DataFrameMethods, UpsertMethods, SyncMethods, ContactMethods, ImportMethods, SegmentMethods,
+             MessageMethods):
     """A client of the Yespo API. Safe to share between threads; use it as a context manager or
     call :meth:`close`.
 
@@ -68,6 +70,7 @@ class Client(DataFrameMethods, UpsertMethods, SyncMethods, ContactMethods, Impor
         verify_tls: Optional[bool] = None,
         ca_file: Optional[PathLike] = None,
         user_agent: Optional[str] = None,
+        base_url_v2: Optional[str] = None,
         shared_budget: Optional[str] = None,
         shared_budget_name: Optional[str] = None,
         shared_budget_processes: Optional[int] = None,
@@ -106,7 +109,7 @@ class Client(DataFrameMethods, UpsertMethods, SyncMethods, ContactMethods, Impor
                 adaptive_concurrency=adaptive_concurrency,
                 import_poll_interval=import_poll_interval, import_timeout=import_timeout,
                 allow_insecure_http=allow_insecure_http, verify_tls=verify_tls, ca_file=ca_file,
-                user_agent=user_agent, shared_budget_processes=shared_budget_processes,
+                user_agent=user_agent, base_url_v2=base_url_v2, shared_budget_processes=shared_budget_processes,
                 shared_budget_fallback=shared_budget_fallback, shared_budget_name=shared_budget_name,
                 shared_budget=shared_budget,
             )
@@ -199,7 +202,9 @@ class Client(DataFrameMethods, UpsertMethods, SyncMethods, ContactMethods, Impor
                 raise ValidationError(f"unknown client option {name!r}")
             opt, kind = int(spec["id"]), spec["type"]
             if kind == "string":
-                raw = _args.path(name, value) if name == "ca_file" else _args.text(name, value)
+                # base_url_v2="" goes back to the URL derived from base_url
+                raw = _args.path(name, value) if name == "ca_file" else _args.text(
+                    name, value, allow_empty=name == "base_url_v2")
                 call_no_out(lib.yespo_client_set_option_str, handle, opt, raw.encode("utf-8"),
                             context=f"setting {name}")
                 if name == "base_url":

@@ -82,3 +82,35 @@ class Segment:
     id: int
     name: str
     type: str
+
+
+@dataclass(frozen=True)
+class EventParam:
+    """One parameter of an event (``{"name","value"}``); values are sent as strings."""
+
+    name: str
+    value: Union[str, int, float, bool]
+
+
+@dataclass(frozen=True)
+class Event:
+    """An event for :meth:`yespo.Client.send_event` (``POST /api/v2/event``).
+
+    ``event_type_key``: at most 100 characters, none of ``‹ ; ’ \\ / | " ' ^ ? ! , >``. The event
+    needs a key: ``key_value``, or a param named contactId, externalCustomerId, email, phone or
+    pushToken. ``params`` may be a mapping (name → value) or a sequence of :class:`EventParam`.
+    """
+
+    event_type_key: str
+    key_value: Optional[str] = None
+    params: Union[Mapping[str, Any], "list[EventParam]", "tuple[EventParam, ...]", None] = None
+
+    def to_json(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"eventTypeKey": self.event_type_key}
+        if self.key_value is not None:
+            body["keyValue"] = self.key_value
+        if self.params is not None:
+            items = self.params.items() if isinstance(self.params, Mapping) else (
+                (p.name, p.value) if isinstance(p, EventParam) else tuple(p) for p in self.params)
+            body["params"] = [{"name": name, "value": value} for name, value in items]
+        return body
