@@ -274,12 +274,12 @@ def main() -> int:
             print("[bench] sync     cli            ...", flush=True)
             sync_result, sync_failures = sync_bench.run(emu, work, args.smoke, args.timeout, args.sync_rows)
             failures += sync_failures
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
         # Orders (issue 13): its own inputs and contenders, see bench/orders_bench.py.
         orders_rows: List[dict] = []
         if not wanted_s or "orders" in wanted_s:
             orders_rows, orders_failures = orders_bench.run(emu, work, args.smoke, args.timeout, wanted_c)
             failures += orders_failures
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
     if orders_rows:
         orders_bench.write(orders_rows, Path(args.results), args.smoke, _dt.date.today().isoformat(), machine)
     if sync_result is not None:
