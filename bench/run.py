@@ -31,6 +31,7 @@ from harness.report import write_results  # noqa: E402
 from harness.tls_front import TLSFront  # noqa: E402
 from harness import shared_budget  # noqa: E402
 import sync_bench  # noqa: E402
+import orders_bench  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 API_KEY = "bench-key"
@@ -273,7 +274,14 @@ def main() -> int:
             print("[bench] sync     cli            ...", flush=True)
             sync_result, sync_failures = sync_bench.run(emu, work, args.smoke, args.timeout, args.sync_rows)
             failures += sync_failures
+        # Orders (issue 13): its own inputs and contenders, see bench/orders_bench.py.
+        orders_rows: List[dict] = []
+        if not wanted_s or "orders" in wanted_s:
+            orders_rows, orders_failures = orders_bench.run(emu, work, args.smoke, args.timeout, wanted_c)
+            failures += orders_failures
     machine = f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
+    if orders_rows:
+        orders_bench.write(orders_rows, Path(args.results), args.smoke, _dt.date.today().isoformat(), machine)
     if sync_result is not None:
         sync_bench.write(sync_result, Path(args.results), args.smoke, _dt.date.today().isoformat(), machine)
     if rows:  # a sync-only run leaves the other scenarios' results alone
@@ -284,7 +292,7 @@ def main() -> int:
         print("[bench]", line)
     for f in failures:
         print("[bench] FAILED:", f)
-    print(f"[bench] {len(rows) + (1 if sync_result else 0)} runs, {len(failures)} failed")
+    print(f"[bench] {len(rows) + len(orders_rows) + (1 if sync_result else 0)} runs, {len(failures)} failed")
     return 1 if failures else 0
 
 

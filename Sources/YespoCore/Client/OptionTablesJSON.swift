@@ -4,52 +4,56 @@
 public enum OptionTables {
     public static func json() -> String {
         var out = JSONOutput(capacity: 8192)
-        out.raw("{"); out.key("client"); out.raw("[")
-        for (i, o) in ClientOptionTable.all.enumerated() {
-            if i > 0 { out.raw(",") }
-            out.raw("{"); out.key("id"); out.int(Int(o.id))
-            out.raw(","); out.key("name"); out.string(o.cName)
-            out.raw(","); out.key("key"); out.string(o.key)
-            out.raw(","); out.key("type"); out.string(o.kind.rawValue)
-            out.raw(","); out.key("min"); out.int(o.range?.lowerBound)
-            out.raw(","); out.key("max"); out.int(o.range?.upperBound)
-            out.raw(","); out.key("default"); out.string(o.defaultText)
-            out.raw(","); out.key("python"); out.string(o.python)
-            out.raw(","); out.key("pythonUnit"); out.string(o.pythonUnit)
-            out.raw(","); out.key("go"); out.string(o.go)
-            out.raw(","); out.key("cli"); out.string(o.cli)
-            out.raw(","); out.key("doc"); out.string(o.doc)
-            out.raw("}")
+        out.raw("{")
+        table("client", ClientOptionTable.all, into: &out) { o in
+            [("id", .int(Int64(o.id))), ("name", .text(o.cName)), ("key", .text(o.key)), ("type", .text(o.kind.rawValue)),
+             ("min", .int(o.range?.lowerBound)), ("max", .int(o.range?.upperBound)), ("default", .text(o.defaultText)),
+             ("python", .text(o.python)), ("pythonUnit", .text(o.pythonUnit)), ("go", .text(o.go)), ("cli", .text(o.cli)),
+             ("doc", .text(o.doc))]
         }
-        out.raw("],"); out.key("upsert"); out.raw("[")
-        for (i, o) in UpsertOptionTable.all.enumerated() {
-            if i > 0 { out.raw(",") }
-            out.raw("{"); out.key("key"); out.string(o.key)
-            out.raw(","); out.key("type"); out.string(o.type)
-            out.raw(","); out.key("values"); out.raw("[")
-            for (j, v) in o.values.enumerated() { if j > 0 { out.raw(",") }; out.string(v) }
-            out.raw("]")
-            out.raw(","); out.key("default"); out.string(o.defaultText)
-            out.raw(","); out.key("python"); out.string(o.python)
-            out.raw(","); out.key("go"); out.string(o.go)
-            out.raw(","); out.key("cli"); out.string(o.cli)
-            out.raw(","); out.key("doc"); out.string(o.doc)
-            out.raw("}")
+        out.raw(",")
+        table("upsert", UpsertOptionTable.all, into: &out) { o in
+            [("key", .text(o.key)), ("type", .text(o.type)), ("values", .texts(o.values)), ("default", .text(o.defaultText)),
+             ("python", .text(o.python)), ("go", .text(o.go)), ("cli", .text(o.cli)), ("doc", .text(o.doc))]
         }
-        out.raw("],"); out.key("sync"); out.raw("[")
-        for (i, o) in SyncOptionTable.all.enumerated() {
-            if i > 0 { out.raw(",") }
-            out.raw("{"); out.key("key"); out.string(o.key)
-            out.raw(","); out.key("type"); out.string(o.type)
-            out.raw(","); out.key("default"); out.string(o.defaultText)
-            out.raw(","); out.key("python"); out.string(o.python)
-            out.raw(","); out.key("go"); out.string(o.go)
-            out.raw(","); out.key("cli"); out.string(o.cli)
-            out.raw(","); out.key("doc"); out.string(o.doc)
-            out.raw("}")
+        out.raw(",")
+        table("sync", SyncOptionTable.all, into: &out) { o in
+            [("key", .text(o.key)), ("type", .text(o.type)), ("default", .text(o.defaultText)),
+             ("python", .text(o.python)), ("go", .text(o.go)), ("cli", .text(o.cli)), ("doc", .text(o.doc))]
         }
-        out.raw("]}")
+        out.raw("}")
         return out.text
+    }
+
+    /// One column of a table row as JSON.
+    private enum Cell {
+        case int(Int64?)
+        case text(String?)
+        case texts([String])
+    }
+
+    /// `"name":[{...},...]`, each row's cells in the order given.
+    private static func table<Row>(_ name: StaticString, _ rows: [Row], into out: inout JSONOutput,
+                                   cells: (Row) -> [(StaticString, Cell)]) {
+        out.key(name); out.raw("[")
+        for (i, row) in rows.enumerated() {
+            if i > 0 { out.raw(",") }
+            out.raw("{")
+            for (j, (key, cell)) in cells(row).enumerated() {
+                if j > 0 { out.raw(",") }
+                out.key(key)
+                switch cell {
+                case .int(let v): out.int(v)
+                case .text(let v): out.string(v)
+                case .texts(let vs):
+                    out.raw("[")
+                    for (k, v) in vs.enumerated() { if k > 0 { out.raw(",") }; out.string(v) }
+                    out.raw("]")
+                }
+            }
+            out.raw("}")
+        }
+        out.raw("]")
     }
 
     /// The accepted range of an integer or boolean client option.

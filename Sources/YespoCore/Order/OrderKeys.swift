@@ -29,16 +29,7 @@ public struct OrderKeys: Sendable, Equatable {
     /// Adds a key unless present or full (a full set only happens with malformed input).
     public mutating func insert(_ key: UInt64) {
         for i in 0..<count where self[i] == key { return }
-        switch count {
-        case 0: k0 = key
-        case 1: k1 = key
-        case 2: k2 = key
-        case 3: k3 = key
-        case 4: k4 = key
-        case 5: k5 = key
-        default: return
-        }
-        count += 1
+        appendDistinct(key)
     }
 
     /// Adds a key known not to be present yet (keys copied from another set).

@@ -168,39 +168,7 @@ struct OutcomeStore: Sendable {
     }
 
     private static func insert(_ offset: UInt16, _ code: UInt32, into runs: inout [Run]) -> Bool {
-        // Runs before `j` start at or before `offset`; the common case is the last run.
-        var j = runs.count
-        if let last = runs.last, last.start > offset {
-            var lo = 0, hi = runs.count
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if runs[mid].start <= offset { lo = mid + 1 } else { hi = mid }
-            }
-            j = lo
-        }
-        let joinsPrevious: Bool
-        if j > 0 {
-            let previous = runs[j - 1]
-            let end = Int(previous.start) + Int(previous.count)
-            if Int(offset) < end { return false }
-            joinsPrevious = Int(offset) == end && previous.code == code
-        } else {
-            joinsPrevious = false
-        }
-        let joinsNext = j < runs.count && Int(runs[j].start) == Int(offset) + 1 && runs[j].code == code
-        switch (joinsPrevious, joinsNext) {
-        case (true, true):
-            runs[j - 1].count += 1 + runs[j].count
-            runs.remove(at: j)
-        case (true, false):
-            runs[j - 1].count += 1
-        case (false, true):
-            runs[j].start -= 1
-            runs[j].count += 1
-        case (false, false):
-            runs.insert(Run(start: offset, count: 1, code: code), at: j)
-        }
-        return true
+        insertRun(offset, 1, code, into: &runs)
     }
 
     /// The code recorded for row index `i` (0-based), 0 when none.
