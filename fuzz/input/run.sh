@@ -16,6 +16,7 @@ sources=("$root"/Sources/YespoCore/Input/*.swift "$root"/Sources/YespoCore/Model
          "$root/Sources/YespoCore/Order/OrderKeys.swift"
          "$root/Sources/YespoCore/JSON/JSONText.swift"
          "$root/Sources/YespoCore/Support/YespoError.swift"
+         "$root/Sources/YespoCore/Support/ByteHash.swift"
          "$here/FuzzInput.swift")
 newest="$(ls -t "${sources[@]}" "$0" | head -1)"
 if [ ! -x "$bin" ] || [ "$newest" -nt "$bin" ]; then
