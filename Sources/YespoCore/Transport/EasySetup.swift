@@ -45,7 +45,7 @@ enum EasySetup {
             if rc != CURLE_OK && failed == nil { failed = "\(what): \(String(cString: curl_easy_strerror(rc)))" }
         }
         let userdata = Unmanaged.passUnretained(t).toOpaque()
-        check(yespo_easy_setopt_str(h, CURLOPT_URL, d.baseURL + t.path), "URL")
+        check(yespo_easy_setopt_str(h, CURLOPT_URL, (t.baseURL ?? d.baseURL) + t.path), "URL")
         check(yespo_easy_setopt_str(h, CURLOPT_PROTOCOLS_STR, "http,https"), "protocols")
         check(yespo_easy_setopt_long(h, CURLOPT_FOLLOWLOCATION, 0), "redirects")
         check(yespo_easy_setopt_long(h, CURLOPT_NOSIGNAL, 1), "nosignal")

@@ -15,12 +15,16 @@ public struct HTTPRequest: Sendable {
     /// JSON; Content-Type/Accept/Authorization are added by the transport.
     public var body: [UInt8]?
     public var requestClass: RequestClass
+    /// nil: settings.baseURL. Set for a method outside the v1 base (POST /api/v2/event).
+    public var baseURL: String?
 
-    public init(method: String, path: String, body: [UInt8]? = nil, requestClass: RequestClass = .other) {
+    public init(method: String, path: String, body: [UInt8]? = nil, requestClass: RequestClass = .other,
+                baseURL: String? = nil) {
         self.method = method
         self.path = path
         self.body = body
         self.requestClass = requestClass
+        self.baseURL = baseURL
     }
 
     /// Why this request cannot be sent as it is, or nil.

@@ -18,6 +18,8 @@ final class Transfer {
     let id: UInt64
     let method: String
     let path: String
+    /// nil: the client's base URL.
+    let baseURL: String?
     let requestClass: RequestClass
     let completion: @Sendable (HTTPOutcome) -> Void
     /// The request body, read by curl through `onRead` from `readOffset` on.
@@ -48,6 +50,7 @@ final class Transfer {
         id = s.id
         method = s.request.method.uppercased()
         path = s.request.path
+        baseURL = s.request.baseURL
         requestClass = s.request.requestClass
         completion = s.completion
         submittedAt = now
