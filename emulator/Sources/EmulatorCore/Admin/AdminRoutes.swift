@@ -31,7 +31,9 @@ extension Emulator {
                 return .json(w.store.json(c, admin: true))
             }
         case ("GET", "/groups"): return adminGroups()
-        case ("GET", "/events"): return adminEvents()
+        case ("GET", "/events"): return adminEvents(QueryString(request.uri.query))
+        case ("GET", "/orders"): return adminOrders(QueryString(request.uri.query))
+        case ("GET", "/messages"): return adminMessages(QueryString(request.uri.query))
         case ("GET", "/imports"): return adminImports()
         case ("GET", "/unsubscribed"):
             let emails = withWorld { $0.store.unsubscribed.sorted() }
@@ -135,12 +137,18 @@ extension Emulator {
         }
     }
 
-    func adminEvents() -> Reply {
-        withWorld { w in
+    /// Every event in the order recorded; `?type=` and `?key=` filter (exact match).
+    func adminEvents(_ q: QueryString) -> Reply {
+        let type = q["type"], key = q["key"]
+        return withWorld { w in
             var out = JSONWriter(capacity: w.store.events.count * 120)
             out.raw("[")
-            for (i, e) in w.store.events.enumerated() {
-                if i > 0 { out.raw(",") }
+            var first = true
+            for e in w.store.events {
+                if let type, e.type != type { continue }
+                if let key, e.key != key { continue }
+                if !first { out.raw(",") }
+                first = false
                 out.value(.object([("type", .string(e.type)), ("key", .string(e.key)),
                                    ("params", .object(e.params.map { ($0.0, .string($0.1)) }))]))
             }

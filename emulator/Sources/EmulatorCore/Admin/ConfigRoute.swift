@@ -17,6 +17,9 @@ extension Emulator {
             ("duplicateStatus", .int(Int64(s.duplicateStatus))),
             ("duplicateBody", .string(s.duplicateBody)),
             ("failedShape", .string(s.failedShape.rawValue)),
+            ("eventRequiredParams", .object(s.eventRequiredParams.sorted { $0.key < $1.key }.map { type, names in
+                (type, .array(names.map { .string($0) }))
+            })),
         ]))
     }
 
@@ -95,6 +98,17 @@ extension Emulator {
                 return "failedShape must be one of \(FailedShape.names)"
             }
             s.failedShape = f
+        case "eventRequiredParams":
+            let shape = "eventRequiredParams must be an object of event type → array of param names"
+            guard case .object(let members) = v else { return shape }
+            var map: [String: [String]] = [:]
+            for (type, names) in members {
+                guard let list = names.arrayValue else { return shape }
+                let strings = list.compactMap(\.stringValue)
+                guard strings.count == list.count, !strings.contains(where: \.isEmpty) else { return shape }
+                map[type] = strings
+            }
+            s.eventRequiredParams = map
         default:
             return "unknown config key '\(key)'"
         }

@@ -18,6 +18,9 @@ public struct EmulatorSettings: Sendable, Equatable {
     public var importOrder: ImportOrder = .arrival
     /// Each session waits importDelayMs plus a seeded random 0...jitter ms.
     public var importDelayJitterMs: Int = 0
+    /// POST /api/v2/event: the params an event of a type must carry (Yespo's per-type
+    /// parameter validation, which an account configures; none by default).
+    public var eventRequiredParams: [String: [String]] = [:]
 
     public init() {}
 
@@ -48,7 +51,8 @@ public struct EmulatorOptions: Sendable {
                               [--rate-limit-bulk 200] [--rate-limit-other 0] [--retry-after none|SECONDS]
                               [--max-body-mb 64] [--duplicate-window-ms 0] [--duplicate-status 400]
                               [--duplicate-body TEXT] [--failed-shape indexed|contact|errors|message|object|mixed]
-                              [--import-order arrival|reverse|shuffle] [--import-delay-jitter-ms 0] [--quiet]
+                              [--import-order arrival|reverse|shuffle] [--import-delay-jitter-ms 0]
+                              [--event-required-params TYPE=a,b]... [--quiet]
         """
 
     public struct UsageError: Error, CustomStringConvertible {
@@ -127,6 +131,13 @@ public struct EmulatorOptions: Sendable {
                 }
                 o.settings.importOrder = order
             case "--import-delay-jitter-ms": o.settings.importDelayJitterMs = try integer()
+            case "--event-required-params":
+                let v = try value()
+                guard let eq = v.firstIndex(of: "="), eq != v.startIndex else {
+                    throw UsageError(description: "--event-required-params needs TYPE=param,param, got '\(v)'")
+                }
+                let names = v[v.index(after: eq)...].split(separator: ",").map { String($0) }
+                o.settings.eventRequiredParams[String(v[..<eq])] = names
             case "--quiet": o.quiet = true
             case "--help", "-h": throw UsageError(description: usage)
             default: throw UsageError(description: "unknown argument '\(name)'\n\(usage)")

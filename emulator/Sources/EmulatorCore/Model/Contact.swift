@@ -44,9 +44,11 @@ public struct CustomField: Sendable, Equatable {
     public var value: String
 }
 
-/// How a contact came to exist (shown as the `source` extension).
+/// How a contact came to exist (shown as the `source` extension). The names follow the
+/// guide's "Source" table: contact import (bulk or file), API, subscription form, single
+/// message (email/SMS/prepared sends), and orders ("Integration of orders for RFM").
 public enum ContactSource: UInt8, Sendable {
-    case bulkImport, fileImport, api, subscriptionForm
+    case bulkImport, fileImport, api, subscriptionForm, singleMessage, orders
 
     public var name: String {
         switch self {
@@ -54,6 +56,8 @@ public enum ContactSource: UInt8, Sendable {
         case .fileImport: return "fileImport"
         case .api: return "api"
         case .subscriptionForm: return "subscriptionForm"
+        case .singleMessage: return "singleMessage"
+        case .orders: return "orders"
         }
     }
 }

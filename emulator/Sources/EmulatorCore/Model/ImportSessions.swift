@@ -104,6 +104,8 @@ public struct ImportRegistry: Sendable {
 public struct EmulatorWorld: Sendable {
     public var store = ContactStore()
     public var imports: ImportRegistry
+    public var orders = OrderStore()
+    public var messages = MessageLog()
 
     public init(seed: UInt64 = 0) { imports = ImportRegistry(seed: seed) }
 

@@ -26,10 +26,10 @@ extension Emulator {
         var failed: [FailedRow] = []
         for (i, item) in items.enumerated() {
             switch ContactValidation.parse(item) {
-            case .failure(let f): failed.append(FailedRow(index: i, contact: item, error: f.reason, code: "INVALID_CONTACT"))
+            case .failure(let f): failed.append(FailedRow(index: i, sent: item, error: f.reason, code: "INVALID_CONTACT"))
             case .success(let c):
                 if let why = options.missingKeyReason(c) {
-                    failed.append(FailedRow(index: i, contact: item, error: why, code: "MISSING_DEDUPE_KEY"))
+                    failed.append(FailedRow(index: i, sent: item, error: why, code: "MISSING_DEDUPE_KEY"))
                     continue
                 }
                 if let f = fault, f.rule.action == .badRequestRows, !f.rule.match.isEmpty,
@@ -39,7 +39,7 @@ extension Emulator {
                 }
                 if let action = fault?.rule.action, action == .rejectRows || action == .failedObject,
                    fault?.picks(c) == true {
-                    failed.append(FailedRow(index: i, contact: item, error: "rejected by fault rule", code: "REJECTED"))
+                    failed.append(FailedRow(index: i, sent: item, error: "rejected by fault rule", code: "REJECTED"))
                     continue
                 }
                 rows.append(c)
@@ -62,13 +62,7 @@ extension Emulator {
         w.raw("{\"asyncSessionId\":"); w.string(sessionId)
         if !failed.isEmpty {
             w.raw(",\"failedContacts\":")
-            let forceObject = fault?.rule.action == .failedObject
-            if cfg.failedShape == .mixed {
-                shapeRandom.withLock { w.failedContacts(failed, shape: .mixed, forceObject: forceObject, random: &$0) }
-            } else {
-                var unused = SeededRandom(seed: 0)
-                w.failedContacts(failed, shape: cfg.failedShape, forceObject: forceObject, random: &unused)
-            }
+            writeFailedRows(failed, itemKey: "contact", forceObject: fault?.rule.action == .failedObject, into: &w)
         }
         w.raw("}")
         var reply = Reply.json(w.bytes)

@@ -37,6 +37,18 @@ extension Emulator {
         case .groups: return groups(query)
         case .groupContacts(let id): return groupContacts(id, query)
         case .unsubscribedAdd, .unsubscribedDelete: return unsubscribed(body, add: route == .unsubscribedAdd)
+        case .orders:
+            // The Shopify app catches "Duplicated request" on /orders too.
+            return refusingDuplicates(route: "orders", request: request, body: body) {
+                let reply = addOrders(body: body, fault: &fault)
+                return (reply, reply.status == 200)
+            }
+        case .deleteOrders: return deleteOrders(query)
+        case .sendEmail: return sendEmail(body)
+        case .sendSMS: return sendSMS(body)
+        case .sendPrepared(let id): return sendPrepared(id, body)
+        case .smartSend(let id): return smartSend(id, body)
+        case .event: return generateEvent(body)
         }
     }
 

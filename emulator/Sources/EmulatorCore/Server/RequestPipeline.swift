@@ -15,18 +15,21 @@ extension Emulator {
             return await handleAdmin(&request, method: method, path: path, channel: channel)
         }
         let started = ContinuousClock.now
+        // Bulk stats (bulkRequests, maxInFlightBulk, …) count bulk contacts only; the bulk rate
+        // bucket also serves POST /orders.
         let isBulk = method == "POST" && path == APIRoute.prefix + "/contacts"
         let ticket = RequestTicket(emulator: self, isBulk: isBulk)
         stats.withLock { $0.begin(route: APIRoute.template(method: method, path: path), isBulk: isBulk, now: started) }
         var request = request
-        let (reply, fault) = await handleAPI(&request, method: method, path: path, isBulk: isBulk, channel: channel)
+        let (reply, fault) = await handleAPI(&request, method: method, path: path,
+                                             bulkBucket: APIRoute.usesBulkBucket(method: method, path: path), channel: channel)
         let elapsed = ContinuousClock.now - started
         log("\(method) \(path) \(reply.status) \(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)ms")
         return shape(reply, fault: fault, channel: channel, ticket: ticket)
     }
 
     /// Everything up to the reply, including latency and the "delay" fault.
-    private func handleAPI(_ request: inout Request, method: String, path: String, isBulk: Bool,
+    private func handleAPI(_ request: inout Request, method: String, path: String, bulkBucket: Bool,
                            channel: any Channel) async -> (Reply, FiredFault?) {
         var fault = faults.withLock { $0.select(method: method, path: path) }
         let cfg = settings
@@ -56,7 +59,7 @@ extension Emulator {
         }
         let allowed = limits.withLock { l -> Bool in
             l.apply(cfg)
-            return isBulk ? l.bulk.take() : l.other.take()
+            return bulkBucket ? l.bulk.take() : l.other.take()
         }
         guard allowed else {
             var r = Reply.text(429, "Too Many Requests: rate limit exceeded")
