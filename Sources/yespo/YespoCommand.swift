@@ -15,7 +15,7 @@ struct YespoCommand: ParsableCommand {
             (bad arguments, auth, unreachable), 130 interrupted after a clean stop.
             """,
         version: "yespo \(yespoVersionString)",
-        subcommands: [UpsertCommand.self, SyncCommand.self, StatusCommand.self, ContactCommand.self, SubscribeCommand.self,
+        subcommands: [UpsertCommand.self, OrdersCommand.self, EventCommand.self, SyncCommand.self, StatusCommand.self, ContactCommand.self, SubscribeCommand.self,
                       SegmentCommand.self, EmulatorCommand.self, DoctorCommand.self, VersionCommand.self])
 
     static func main() {

@@ -69,48 +69,31 @@ struct EventPreparer: RowPreparer {
 
     /// params: [{name, value}]; returns whether one of them can be the event's key.
     private static func writeParams(_ w: inout ObjectWriter, _ literal: UnsafeRawBufferPointer) throws(RowProblem) -> Bool {
-        guard w.c.current == JSONByte.openBracket else { throw w.typeProblem("params", "an array") }
-        w.c.i += 1
-        w.beginMember(literal)
-        w.out.append(JSONByte.openBracket)
-        var k = 0
         var keyed = false
-        w.c.skipWhitespace()
-        if w.c.current == JSONByte.closeBracket {
-            w.c.i += 1
-        } else {
-            while true {
-                if k > 0 { w.out.append(JSONByte.comma) }
-                let path = "params[\(k)]"
-                var name: [UInt8]? = nil
-                var hasValue = false
-                try w.writeObject(what: path, depth: 2) { (w, key, literal) throws(RowProblem) -> Bool in
-                    if bytesEqualText(key, "name") {
-                        guard w.c.current == JSONByte.quote else { throw w.typeProblem("\(path).name", "a string") }
-                        let start = w.c.i
-                        let t = try w.c.scanString()
-                        name = w.c.decoded(t)
-                        w.beginMember(literal)
-                        w.out.append(contentsOf: w.c.raw(start, w.c.i))
-                    } else if bytesEqualText(key, "value") {
-                        try w.scalarAsString("\(path).value", literal)
-                        hasValue = true
-                    } else {
-                        return false
-                    }
-                    return true
+        try w.writeArray("params", literal) { (w, k) throws(RowProblem) in
+            let path = "params[\(k)]"
+            var name: [UInt8]? = nil
+            var hasValue = false
+            try w.writeObject(what: path, depth: 2) { (w, key, literal) throws(RowProblem) -> Bool in
+                if bytesEqualText(key, "name") {
+                    guard w.c.current == JSONByte.quote else { throw w.typeProblem("\(path).name", "a string") }
+                    let start = w.c.i
+                    let t = try w.c.scanString()
+                    name = w.c.decoded(t)
+                    w.beginMember(literal)
+                    w.out.append(contentsOf: w.c.raw(start, w.c.i))
+                } else if bytesEqualText(key, "value") {
+                    try w.scalarAsString("\(path).value", literal)
+                    hasValue = true
+                } else {
+                    return false
                 }
-                guard let name, !name.isEmpty else { throw RowProblem("\(path).name is missing") }
-                if !hasValue { throw RowProblem("\(path).value is missing") }
-                if keyParams.contains(where: { Array($0.utf8) == name }) { keyed = true }
-                k += 1
-                w.c.skipWhitespace()
-                if w.c.current == JSONByte.comma { w.c.i += 1; continue }
-                try w.c.expect(JSONByte.closeBracket, "expected ',' or ']' in an array")
-                break
+                return true
             }
+            guard let name, !name.isEmpty else { throw RowProblem("\(path).name is missing") }
+            if !hasValue { throw RowProblem("\(path).value is missing") }
+            if keyParams.contains(where: { Array($0.utf8) == name }) { keyed = true }
         }
-        w.out.append(JSONByte.closeBracket)
         return keyed
     }
 }

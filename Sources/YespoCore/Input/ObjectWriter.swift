@@ -59,6 +59,32 @@ struct ObjectWriter {
         wroteMember = outer
     }
 
+    /// An array member: `[`, each element written by `element` (which consumes one value), `]`.
+    mutating func writeArray(_ path: String, _ literal: UnsafeRawBufferPointer,
+                             _ element: (inout ObjectWriter, Int) throws(RowProblem) -> Void) throws(RowProblem) {
+        guard c.current == JSONByte.openBracket else { throw typeProblem(path, "an array") }
+        c.i += 1
+        beginMember(literal)
+        out.append(JSONByte.openBracket)
+        var k = 0
+        c.skipWhitespace()
+        if c.current == JSONByte.closeBracket {
+            c.i += 1
+        } else {
+            while true {
+                if k > 0 { out.append(JSONByte.comma) }
+                c.skipWhitespace()
+                try element(&self, k)
+                k += 1
+                c.skipWhitespace()
+                if c.current == JSONByte.comma { c.i += 1; continue }
+                try c.expect(JSONByte.closeBracket, "expected ',' or ']' in an array")
+                break
+            }
+        }
+        out.append(JSONByte.closeBracket)
+    }
+
     /// Starts a member: the comma before it, then its key literal (`"name"`) and the colon.
     mutating func beginMember(_ keyLiteral: UnsafeRawBufferPointer) {
         if wroteMember { out.append(JSONByte.comma) }

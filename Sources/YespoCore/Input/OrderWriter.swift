@@ -102,26 +102,7 @@ struct OrderWriter {
 
     /// items: an array of objects, each with externalItemId and name; quantity and cost numbers.
     private static func writeItems(_ w: inout ObjectWriter, _ literal: UnsafeRawBufferPointer) throws(RowProblem) {
-        guard w.c.current == JSONByte.openBracket else { throw w.typeProblem("items", "an array") }
-        w.c.i += 1
-        w.beginMember(literal)
-        w.out.append(JSONByte.openBracket)
-        var k = 0
-        w.c.skipWhitespace()
-        if w.c.current == JSONByte.closeBracket {
-            w.c.i += 1
-        } else {
-            while true {
-                if k > 0 { w.out.append(JSONByte.comma) }
-                try writeItem(&w, path: "items[\(k)]")
-                k += 1
-                w.c.skipWhitespace()
-                if w.c.current == JSONByte.comma { w.c.i += 1; continue }
-                try w.c.expect(JSONByte.closeBracket, "expected ',' or ']' in an array")
-                break
-            }
-        }
-        w.out.append(JSONByte.closeBracket)
+        try w.writeArray("items", literal) { (w, k) throws(RowProblem) in try writeItem(&w, path: "items[\(k)]") }
     }
 
     private static func writeItem(_ w: inout ObjectWriter, path: String) throws(RowProblem) {

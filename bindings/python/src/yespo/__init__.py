@@ -34,6 +34,7 @@ from .errors import (
 from .progress import TqdmProgress, tqdm_progress
 from ._sync import SyncReport, sync_status
 from .report import ChunkInfo, Progress, RowOutcome, UnmappedFailure, UpsertReport
+from ._kinds import Event, EventParam, Order, OrderItem
 from .types import Address, Channel, Contact, Field, ImportStatus, Segment
 
 __version__ = "0.1.0"
@@ -48,12 +49,16 @@ __all__ = [
     "ChunkInfo",
     "Client",
     "Contact",
+    "Event",
+    "EventParam",
     "Field",
     "FileAccessError",
     "FrameUpsertReport",
     "ImportStatus",
     "InternalError",
     "NotFoundError",
+    "Order",
+    "OrderItem",
     "Progress",
     "ProtocolError",
     "RateLimitError",
