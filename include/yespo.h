@@ -159,12 +159,20 @@ void yespo_client_free(yespo_client *client);
 
 /* ---------------------------------------------------------------- bulk upsert job */
 
-/* A job streams contacts into POST /contacts in parallel chunks. Feed it from one thread at a time
+/* A job streams contacts into POST /contacts in parallel chunks — or, with "kind", orders into
+ * POST /orders (chunks of at most 1000) or events into POST /api/v2/event (one a request). A row
+ * is one contact, one order or one event object (NDJSON line, JSON array element); in a CSV file
+ * of orders, consecutive lines with one externalOrderId (one line per item, order columns
+ * repeated, item columns "item.name" …) are one order and one row. Feed it from one thread at a time
  * (feeds are serialised internally; row numbers follow the order of the calls); yespo_job_cancel
  * and yespo_job_progress may be called from any thread at any time. */
 typedef struct yespo_job yespo_job;
 
-/* Starts a job. options_json (may be NULL or "{}"): the bulk options of POST /contacts —
+/* Starts a job. options_json (may be NULL or "{}"):
+ *   "kind": "contacts"|"orders"|"events" (what the rows are; default "contacts"). Orders and
+ *           events take only "validate" and "dryRun" besides: the contact options below (and
+ *           "wait", "ackOn") with another kind are YESPO_E_INVALID_ARGUMENT naming option and kind.
+ * the bulk options of POST /contacts —
  *   "dedupeOn": "email"|"sms"|"email_or_sms"|"id"|"fieldId"|"externalCustomerId"|"push"|"webpush" (default "email"),
  *   "fieldId": int (required with dedupeOn "fieldId"), "contactFields": [str], "customFieldsIDs": [int],
  *   "groupNames": [str], "groupNamesExclude": [str], "restoreDeleted": bool,

@@ -22,7 +22,7 @@ test-c-run:
 	@mkdir -p $(C_BUILD)/lib
 	@ln -sf $(abspath $(YESPO_LIB)) $(C_BUILD)/lib/libyespo.so
 	cc $(C_STRICT) -I$(YESPO_INCLUDE) -c $(C_TESTS)/testutil.c -o $(C_BUILD)/testutil.o
-	cc $(C_STRICT) -I$(YESPO_INCLUDE) $(C_TESTS)/smoke.c $(C_TESTS)/smoke_calls.c $(C_TESTS)/smoke_sync.c $(C_BUILD)/testutil.o -o $(C_BUILD)/smoke $(C_LINK)
+	cc $(C_STRICT) -I$(YESPO_INCLUDE) $(C_TESTS)/smoke.c $(C_TESTS)/smoke_calls.c $(C_TESTS)/smoke_sync.c $(C_TESTS)/smoke_orders.c $(C_BUILD)/testutil.o -o $(C_BUILD)/smoke $(C_LINK)
 	cc $(C_STRICT) -I$(YESPO_INCLUDE) $(C_TESTS)/abuse.c $(C_BUILD)/testutil.o -o $(C_BUILD)/abuse $(C_LINK)
 	cc $(C_STRICT) -I$(YESPO_INCLUDE) $(C_TESTS)/threads.c $(C_BUILD)/testutil.o -o $(C_BUILD)/threads $(C_LINK)
 	cc $(C_STRICT) -I$(YESPO_INCLUDE) $(C_TESTS)/loadtest.c -o $(C_BUILD)/loadtest -ldl

@@ -23,6 +23,11 @@ type UpsertOptions struct {
 	RestoreDeleted         bool
 	EventKeyForNewContacts string
 
+	// Kind is what the rows are: "contacts" ("", the default), "orders" or "events". UpsertOrders
+	// and UpsertEvents (and their File forms) set it; the contact options above and Wait/AckOn
+	// are refused with the other kinds.
+	Kind string
+
 	Wait           bool // poll /importstatus to the end and attach contact ids to accepted rows
 	SkipValidation bool // send rows without client-side validation
 	DryRun         bool // validate and plan chunks, send nothing
@@ -75,6 +80,7 @@ type upsertOptionsJSON struct {
 	AckOn                  string   `json:"ackOn,omitempty"`
 	Validate               *bool    `json:"validate,omitempty"`
 	DryRun                 bool     `json:"dryRun,omitempty"`
+	Kind                   string   `json:"kind,omitempty"`
 }
 
 func (o *UpsertOptions) json() (string, error) {
@@ -82,7 +88,7 @@ func (o *UpsertOptions) json() (string, error) {
 		DedupeOn: o.DedupeOn, FieldID: o.FieldID, ContactFields: o.ContactFields,
 		CustomFieldsIDs: o.CustomFieldsIDs, GroupNames: o.GroupNames, GroupNamesExclude: o.GroupNamesExclude,
 		RestoreDeleted: o.RestoreDeleted, EventKeyForNewContacts: o.EventKeyForNewContacts,
-		Wait: o.Wait, AckOn: o.AckOn, DryRun: o.DryRun,
+		Wait: o.Wait, AckOn: o.AckOn, DryRun: o.DryRun, Kind: o.Kind,
 	}
 	if o.SkipValidation {
 		off := false
@@ -126,7 +132,7 @@ func newBatch(limit int) *ndjsonBatch {
 	return b
 }
 
-func (b *ndjsonBatch) add(c *Contact) error {
+func (b *ndjsonBatch) add(c any) error {
 	if err := b.enc.Encode(c); err != nil {
 		return err
 	}
@@ -150,30 +156,7 @@ func (b *ndjsonBatch) flush(j *job) (stopped bool, err error) {
 // counted again in Report.Unfed), and the error matches ErrCancelled and ctx.Err(). A job
 // stopped by the server (e.g. a refused key) returns its report together with an *APIError.
 func (c *Client) UpsertContacts(ctx context.Context, contacts []Contact, opts UpsertOptions) (*Report, error) {
-	const op = "UpsertContacts"
-	j, err := c.beginJob(ctx, op, &opts)
-	if err != nil {
-		return nil, err
-	}
-	batch := newBatch(opts.BatchSize)
-	var feedErr error
-	for i := range contacts {
-		if err := batch.add(&contacts[i]); err != nil {
-			feedErr = invalidArgument(op, "contact %d cannot be encoded: %v", i+1, err)
-			break
-		}
-		if batch.full() {
-			stopped, err := batch.flush(j)
-			if stopped || err != nil {
-				feedErr = err
-				break
-			}
-		}
-	}
-	if feedErr == nil {
-		_, feedErr = batch.flush(j)
-	}
-	return j.end(len(contacts), feedErr)
+	return upsertRows(ctx, c, "UpsertContacts", contacts, opts)
 }
 
 // UpsertStream is UpsertContacts over a channel: it reads until the channel is closed or ctx

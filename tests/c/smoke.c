@@ -368,6 +368,7 @@ int main(void) {
     cancelled_job(client);
     log_redaction(client);
     sync_calls(client);
+    orders_job(client);
     free(session);
     yespo_client_free(client);
     wrong_key();

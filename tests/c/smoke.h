@@ -22,5 +22,7 @@ void single_calls(yespo_client *client, const char *session);
 void wrong_key(void);
 /* smoke_sync.c: incremental sync, SQLite and PostgreSQL states */
 void sync_calls(yespo_client *client);
+/* smoke_orders.c: "kind":"orders" — a CSV of item lines, a bad order, a refused contact option */
+void orders_job(yespo_client *client);
 
 #endif

@@ -72,7 +72,9 @@ public final class YespoClient: Sendable {
             s.jobs.removeAll { $0.core == nil }
             return s.settings
         }
-        let core = JobCore(options: options, settings: settings, transport: transport, log: log)
+        // Events go to the v2 API: its base is resolved (or refused) before the job starts.
+        let v2Base = options.kind.usesV2 ? try settings.v2BaseURL() : nil
+        let core = JobCore(options: options, settings: settings, transport: transport, log: log, requestBaseURL: v2Base)
         try core.startCallbackThread()
         state.withLock { $0.jobs.append(WeakJob(core: core)) }
         return UpsertJob(core: core)

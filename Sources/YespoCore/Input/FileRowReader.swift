@@ -40,8 +40,15 @@ public final class FileRowReader {
         try self.init(path: path, options: options, bufferSize: FileRowReader.defaultBufferSize)
     }
 
+    /// What the rows are: a CSV of orders or events is read by `readObjectRows` (CSVObjectRows).
+    let kind: JobKind
+    /// CSV of orders or events: records → objects; and the line the next record starts on.
+    @exclusivity(unchecked) private var objectCSV: CSVObjectRows?
+    private var csvLine = 1
+
     /// `bufferSize` is also the longest row accepted (tests use small ones).
-    init(path: String, options: FileOptions, bufferSize: Int) throws(YespoError) {
+    init(path: String, options: FileOptions, bufferSize: Int, kind: JobKind = .contacts) throws(YespoError) {
+        self.kind = kind
         let isStdin = path == "-"
         name = isStdin ? "standard input" : "'\(path)'"
         let fd: Int32
@@ -84,7 +91,7 @@ public final class FileRowReader {
         description = InputDescription(file: givenPath, format: format, encoding: encodingName,
                                        delimiter: format == .csv ? csvDelimiter : nil,
                                        delimiterSniffed: format == .csv && options.delimiter == nil,
-                                       columns: csv?.map.resolved ?? [])
+                                       columns: csv?.map.resolved ?? objectCSV?.columnReports ?? [])
     }
 
     /// Reads a byte order mark and installs the conversion to UTF-8 the file needs. Returns the
@@ -142,6 +149,7 @@ public final class FileRowReader {
                 throw YespoError(.invalidInput, "\(name): the header row is longer than \(window.capacity / 1024) KiB")
             }
             let line = trimmedLine(record)
+            csvLine += 1 + newlines(in: record)
             if isBlankLine(line) { continue }
             csvDelimiter = options.delimiter ?? sniffDelimiter(line)
             if let problem = parseCSVRecord(line, delimiter: csvDelimiter, into: &cells) {
@@ -160,6 +168,10 @@ public final class FileRowReader {
                 header.append(String(decoding: bytes, as: UTF8.self))
             }
             break
+        }
+        if kind != .contacts {
+            objectCSV = CSVObjectRows(kind: kind, header: header, renames: options.columns)
+            return
         }
         csv = CSVContactBuilder(map: try CSVColumnMap(header: header, options: options, fileName: name, delimiter: csvDelimiter))
     }
@@ -230,6 +242,73 @@ public final class FileRowReader {
         try sink.ready(preparer.ready(facts, row: row, buffers: &buffers))
     }
 
+    /// Orders and events (kinds other than contacts): up to maxRows objects, each through the
+    /// kind's preparer; a CSV file's records first become objects (CSVObjectRows), so an order
+    /// spread over several item lines is one row. Returns how many rows (0 = end of the input).
+    func readObjectRows<P: RowPreparer, S: RowSink>(firstRow: Int, maxRows: Int, preparer: P, into sink: inout S) throws -> Int {
+        guard !closed else { throw YespoError(.state, "\(name): the reader is closed") }
+        var rows = 0
+        let limit = max(1, maxRows)
+        var lineSink = CSVLineSink(inner: sink)
+        defer { sink = lineSink.inner }
+        func emit(_ output: CSVObjectRows.Output?) throws {
+            guard let output else { return }
+            let row = firstRow + rows
+            rows += 1
+            switch output {
+            case .object(let json, let lines):
+                lineSink.lines = lines
+                try json.withUnsafeBytes { bytes in
+                    try preparer.prepareInPlace(json: bytes, row: row, buffers: &buffers, into: &lineSink)
+                }
+            case .invalid(let reason, let raw, let lines):
+                try lineSink.inner.invalid(row: row, reason: "row \(row) (\(CSVLineSink<S>.describe(lines))): \(reason)", raw: raw)
+            }
+        }
+        while rows < limit, !finished {
+            guard let record = try nextRecord() else {
+                finished = true
+                try emit(objectCSV?.flush())
+                break
+            }
+            switch record {
+            case .oversize(let raw):
+                try emit(objectCSV?.flush())
+                let row = firstRow + rows
+                rows += 1
+                try lineSink.inner.invalid(row: row, reason: "row \(row): longer than \(window.capacity / 1024) KiB, the most a row may have", raw: raw)
+            case .bytes(let bytes):
+                let line = trimmedLine(bytes)
+                let startLine = csvLine
+                if format == .csv { csvLine += 1 + newlines(in: bytes) }
+                if format != .json && isBlankLine(line) { continue }
+                if format != .csv {
+                    let row = firstRow + rows
+                    rows += 1
+                    try preparer.prepareInPlace(json: format == .json ? bytes : line, row: row, buffers: &buffers, into: &lineSink.inner)
+                    continue
+                }
+                if let problem = parseCSVRecord(line, delimiter: csvDelimiter, into: &cells) {
+                    try emit(objectCSV?.flush())
+                    let row = firstRow + rows
+                    rows += 1
+                    try lineSink.inner.invalid(row: row, reason: "row \(row) (CSV line \(startLine)): \(problem)", raw: ContactPreparer.truncatedRaw(line))
+                    continue
+                }
+                var values: [String] = []
+                values.reserveCapacity(cells.count)
+                var cellBytes: [UInt8] = []
+                for cell in cells {
+                    cellBytes.removeAll(keepingCapacity: true)
+                    appendCSVCellValue(line, cell, into: &cellBytes)
+                    values.append(trimmedText(String(decoding: cellBytes, as: UTF8.self)))
+                }
+                try emit(objectCSV?.add(values, line: startLine, lines: csvLine - startLine, raw: line))
+            }
+        }
+        return rows
+    }
+
     /// The next record's bytes (valid until the next call), or nil at the end of the input.
     private func nextRecord() throws(YespoError) -> Record? {
         while true {
@@ -279,6 +358,13 @@ public final class FileRowReader {
         closed = true
         window.close()
     }
+}
+
+/// Line breaks inside a record (a quoted cell may hold some): CSV line numbers count them.
+private func newlines(in bytes: UnsafeRawBufferPointer) -> Int {
+    var n = 0
+    for b in bytes where b == 0x0A { n += 1 }
+    return n
 }
 
 /// A path as one shell word.

@@ -15,8 +15,8 @@ public func forEachNDJSONRow(_ buf: UnsafeRawBufferPointer, firstRow: Int, prepa
 }
 
 /// The same, handing rows to `sink` in place.
-func forEachNDJSONRow<S: RowSink>(_ buf: UnsafeRawBufferPointer, firstRow: Int, preparer: ContactPreparer,
-                                  into sink: inout S) throws -> Int {
+func forEachNDJSONRow<P: RowPreparer, S: RowSink>(_ buf: UnsafeRawBufferPointer, firstRow: Int, preparer: P,
+                                                  into sink: inout S) throws -> Int {
     var buffers = PrepareBuffers()
     defer { buffers.free() }
     return try forEachNDJSONLine(buf) { line, k in
@@ -59,8 +59,8 @@ public func forEachJSONArrayRow(_ buf: UnsafeRawBufferPointer, firstRow: Int, pr
 }
 
 /// The same, handing rows to `sink` in place.
-func forEachJSONArrayRow<S: RowSink>(_ buf: UnsafeRawBufferPointer, firstRow: Int, preparer: ContactPreparer,
-                                     into sink: inout S) throws -> Int {
+func forEachJSONArrayRow<P: RowPreparer, S: RowSink>(_ buf: UnsafeRawBufferPointer, firstRow: Int, preparer: P,
+                                                     into sink: inout S) throws -> Int {
     let elements: [Range<Int>]
     do throws(RowProblem) {
         elements = try jsonArrayElements(buf)

@@ -1,11 +1,25 @@
 // The fixed parts of every bulk body of a job: `{"contacts":[` before the spliced contacts and
-// `],"dedupeOn":...}` with the job's options after them. Encoded once per job.
+// `],"dedupeOn":...}` with the job's options after them (orders: `{"orders":[` and `]}`; events:
+// nothing, the body is the one event). Encoded once per job.
 
 struct BodyTemplate: Sendable {
     let head: [UInt8]
     let tail: [UInt8]
 
     init(options: UpsertOptions) {
+        switch options.kind {
+        case .contacts: break
+        case .orders:
+            // {"orders":[…]}: POST /orders takes no options.
+            head = Array(#"{"orders":["#.utf8)
+            tail = Array("]}".utf8)
+            return
+        case .events:
+            // POST /api/v2/event: the body is the one event itself.
+            head = []
+            tail = []
+            return
+        }
         head = Array(#"{"contacts":["#.utf8)
         var out = JSONOutput(capacity: 256)
         out.raw("]"); out.raw(","); out.key("dedupeOn"); out.string(options.dedupeOn.rawValue)

@@ -1,6 +1,7 @@
-// Reads the answer to POST /contacts: the asyncSessionId, and `failedContacts`, which may be an
-// array, a single object, or absent. Each failure is tied to a position in the request by its
-// `index`, or else by the contact's email/phone/externalCustomerId value.
+// Reads the answer to POST /contacts (or /orders): the asyncSessionId, and `failedContacts`
+// (`failedOrders`), which may be an array, a single object, or absent. Each failure is tied to a
+// position in the request by its `index`, or else by the contact's email/phone/externalCustomerId
+// value (an order's externalOrderId).
 
 struct BulkAnswer {
     struct Failure {
@@ -14,7 +15,7 @@ struct BulkAnswer {
     var failures: [Failure] = []
 
     /// nil when the body is not a JSON object (the server answered 200 with something else).
-    static func parse(_ body: [UInt8]) -> BulkAnswer? {
+    static func parse(_ body: [UInt8], kind: JobKind = .contacts) -> BulkAnswer? {
         guard case .success(let document) = JSONDocument.parse(body), document.root.kind == .object else {
             return nil
         }
@@ -23,25 +24,35 @@ struct BulkAnswer {
         if answer.asyncSessionId == nil, let number = root["asyncSessionId"]?.int64 {
             answer.asyncSessionId = String(number)
         }
-        if let failed = root["failedContacts"] {
+        if let failed = root[kind.failedListName] {
             switch failed.kind {
-            case .array: answer.failures = failed.elements.map(failure)
-            case .object: answer.failures = [failure(failed)]
+            case .array: answer.failures = failed.elements.map { failure($0, kind) }
+            case .object: answer.failures = [failure(failed, kind)]
             default: break
             }
         }
         return answer
     }
 
-    private static func failure(_ entry: JSONNode) -> Failure {
+    private static func failure(_ entry: JSONNode, _ kind: JobKind) -> Failure {
         var position: Int? = nil
         if let index = (entry["index"] ?? entry["position"])?.int64, index >= 0, index < Int64(Int32.max) { position = Int(index) }
         var values: [String] = []
-        let contact = entry["contact"] ?? entry
-        values.append(contentsOf: identifyingValues(contact))
+        let echoed = entry[kind.echoedRowKey] ?? entry
+        if kind == .orders {
+            // An order is named by its externalOrderId alone (its email may be on many orders).
+            values.append(contentsOf: orderIdentifyingValues(echoed))
+            return Failure(position: position, values: values, reason: reason(entry))
+        }
+        values.append(contentsOf: identifyingValues(echoed))
         for key in ["email", "sms", "phone", "value"] {
             if let text = entry[key]?.string { values.append(normalisedChannel(text)) }
         }
+        return Failure(position: position, values: values, reason: reason(entry))
+    }
+
+    /// The server's words for one failed entry.
+    private static func reason(_ entry: JSONNode) -> String {
         var reason = "rejected by the server"
         for key in ["error", "message", "reason", "errorMessage", "description"] {
             if let text = entry[key]?.string, !text.isEmpty { reason = text; break }
@@ -51,7 +62,7 @@ struct BulkAnswer {
             let messages = errors.elements.compactMap { $0.string ?? $0["message"]?.string ?? $0["error"]?.string }
             if !messages.isEmpty { reason = messages.joined(separator: "; ") }
         }
-        return Failure(position: position, values: values, reason: reason)
+        return reason
     }
 
     /// The "Duplicated request" answer (seen caught by Yespo's official Shopify app): the same
@@ -76,6 +87,14 @@ func identifyingValues(_ contact: JSONNode) -> [String] {
         else if let number = ext.int64 { values.append("ext:\(number)") }
     }
     return values
+}
+
+/// An order object's externalOrderId as "order:<id>" (what FailureLocator matches orders by).
+func orderIdentifyingValues(_ order: JSONNode) -> [String] {
+    guard let id = order["externalOrderId"] else { return [] }
+    if let text = id.string { return ["order:" + trimmedText(text)] }
+    if let number = id.int64 { return ["order:\(number)"] }
+    return []
 }
 
 /// Emails compare lower-cased and trimmed; phones by their digits.

@@ -13,6 +13,8 @@ struct ChunkBuilder {
     private let maxRows: Int
     private let maxBytes: Int
     private let keepDedupeValues: Bool
+    /// "contact", "order", "event": what a row is, for the too-large message.
+    private let rowNoun: String
 
     private var body: ByteWriter
     /// Per row of the chunk being built: input row, contact byte range in `body`, still alive
@@ -33,7 +35,8 @@ struct ChunkBuilder {
     /// a million-row job reuses the same few half-megabyte buffers).
     private var spareBodies: [[UInt8]] = []
 
-    init(template: BodyTemplate, maxRows: Int, maxBytes: Int, keepDedupeValues: Bool) {
+    init(template: BodyTemplate, maxRows: Int, maxBytes: Int, keepDedupeValues: Bool, rowNoun: String = "contact") {
+        self.rowNoun = rowNoun
         self.template = template
         self.maxRows = max(1, maxRows)
         self.maxBytes = maxBytes
@@ -84,7 +87,7 @@ struct ChunkBuilder {
         let size = row.json.count
         if template.head.count + size + template.tail.count > maxBytes {
             tooLarge(RowOutcome(row: row.row, kind: .invalid,
-                                reason: "contact is \(size) bytes; one bulk request may hold at most \(maxBytes) bytes (chunkBytes)"))
+                                reason: "\(rowNoun) is \(size) bytes; one bulk request may hold at most \(maxBytes) bytes (chunkBytes)"))
             return nil
         }
         var closed: Chunk? = nil

@@ -1,15 +1,17 @@
-// Ties a `failedContacts` entry to the one row of the request it is about, by what the entry
-// carries — Yespo documents none of its fields. A position counts when it is inside the request
-// and, if the entry also names the contact, that row is that contact; the contact's values
-// (emails, phone digits, external id) count when exactly one row carries all of them. Anything
-// else ties the entry to no row, and the job reports it as unmapped instead of guessing.
+// Ties a `failedContacts` (`failedOrders`) entry to the one row of the request it is about, by
+// what the entry carries — Yespo documents none of its fields. A position counts when it is inside
+// the request and, if the entry also names the row, that row is it; the row's values (a contact's
+// emails, phone digits, external id; an order's externalOrderId) count when exactly one row
+// carries all of them. Anything else ties the entry to no row: reported unmapped, never guessed.
 
 struct FailureLocator {
     private let part: ChunkPart
+    private let kind: JobKind
     private var rowValues: [Int: Set<String>]? = nil
 
-    init(part: ChunkPart) {
+    init(part: ChunkPart, kind: JobKind = .contacts) {
         self.part = part
+        self.kind = kind
     }
 
     mutating func position(of failure: BulkAnswer.Failure) -> Int? {
@@ -39,7 +41,7 @@ struct FailureLocator {
         for position in part.lo..<part.hi {
             guard let bytes = part.chunk.contactBytes(position),
                   case .success(let document) = JSONDocument.parse(bytes) else { continue }
-            result[position] = Set(identifyingValues(document.root))
+            result[position] = Set(kind == .orders ? orderIdentifyingValues(document.root) : identifyingValues(document.root))
         }
         rowValues = result
         return result

@@ -14,13 +14,19 @@ final class JobCore: @unchecked Sendable {
     /// Masks the API key in every server-derived text the job reports.
     let redactor: SecretRedactor
     let preparer: ContactPreparer
+    /// What the rows are (options.kind), and the preparers of the other kinds.
+    let kind: JobKind
+    let orderPreparer: OrderPreparer
+    let eventPreparer: EventPreparer
+    /// Where the kind's requests go: nil = the client's (v1) base URL; the v2 base for events.
+    let requestBaseURL: String?
     let template: BodyTemplate
     let startNs: UInt64
     let statsAtStart: TransportStats
     /// The shared budget as it stood when the job began (nil without one), for the report.
     let sharedBudgetMark: SharedBudget.Mark?
     let maxQueued: Int
-    /// Contacts per request (settings.chunkSize, at most 3000).
+    /// Rows per request (settings.chunkSize, at most the kind's limit: 3000 contacts, 1000 orders, 1 event).
     let chunkRows: Int
     let stopped = Atomic<Bool>(false)
 
@@ -82,22 +88,27 @@ final class JobCore: @unchecked Sendable {
     /// Rows accepted on a "Duplicated request" answer (an earlier identical request was applied).
     var acceptedByDuplicate = 0
 
-    init(options: UpsertOptions, settings: ClientSettings, transport: Transport, log: LogSink) {
+    init(options: UpsertOptions, settings: ClientSettings, transport: Transport, log: LogSink, requestBaseURL: String? = nil) {
         self.options = options
         self.settings = settings
         self.transport = transport
         self.log = log
         self.redactor = SecretRedactor(secret: settings.apiKey)
         self.preparer = ContactPreparer(options: options, keepsDedupeValues: options.waitsForImports && !options.dryRun)
+        self.kind = options.kind
+        self.orderPreparer = OrderPreparer(options: options)
+        self.eventPreparer = EventPreparer(options: options)
+        self.requestBaseURL = requestBaseURL
         self.resumeTracker = ResumeOrderTracker(resume: options.resume)
         self.template = BodyTemplate(options: options)
         self.startNs = monotonicNs()
         self.statsAtStart = transport.stats()
         self.sharedBudgetMark = transport.sharedBudgets.link?.mark()
         self.maxQueued = max(1, settings.maxQueuedChunks ?? 2 * max(1, settings.concurrency))
-        self.chunkRows = max(1, min(settings.chunkSize, 3000))
+        self.chunkRows = max(1, min(settings.chunkSize, options.kind.maxRowsPerRequest))
         self.builder = ChunkBuilder(template: template, maxRows: chunkRows,
-                                    maxBytes: settings.chunkBytes, keepDedupeValues: options.waitsForImports && !options.dryRun)
+                                    maxBytes: settings.chunkBytes, keepDedupeValues: options.waitsForImports && !options.dryRun,
+                                    rowNoun: options.kind.rowNoun)
         self.gate = WriteOrderGate(heldLimit: max(chunkRows, 1000))
     }
 

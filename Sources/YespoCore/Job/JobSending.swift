@@ -91,7 +91,8 @@ extension JobCore {
     /// on another thread at once and take it).
     func submit(_ parts: [ChunkPart]) {
         for part in parts {
-            let request = HTTPRequest(method: "POST", path: "/contacts", body: part.body, requestClass: .bulk)
+            let request = HTTPRequest(method: "POST", path: kind.path, body: part.body, requestClass: .bulk,
+                                      baseURL: requestBaseURL)
             let ticket = transport.submit(request) { [self] outcome in
                 self.partFinished(part, outcome)
             }
@@ -109,7 +110,10 @@ extension JobCore {
         var answer: BulkAnswer? = nil
         var duplicated = false
         if case .response(let response, _) = outcome {
-            if (200..<300).contains(response.status) { answer = BulkAnswer.parse(response.body) }
+            if (200..<300).contains(response.status) {
+                // The event method answers nothing to map (no session, no failed list).
+                answer = kind.acceptsAnySuccessBody ? BulkAnswer() : BulkAnswer.parse(response.body, kind: kind)
+            }
             duplicated = answer == nil && BulkAnswer.isDuplicatedRequest(response.body)
         }
         var toSubmit: [ChunkPart] = []
@@ -263,7 +267,7 @@ extension JobCore {
         chunk.anyAccepted = true
         let session = answer.asyncSessionId
         if let session { chunk.sessionIds.append(session) }
-        var locator = FailureLocator(part: part)
+        var locator = FailureLocator(part: part, kind: kind)
         for failure in answer.failures {
             guard let position = locator.position(of: failure), chunk.isPending(position) else {
                 // Never guessed: a wrong row called rejected would hide a lost one.
@@ -271,7 +275,7 @@ extension JobCore {
                 if unmappedFailures.count < Self.maxUnmappedListed {
                     unmappedFailures.append((chunk.chunk.index, scrub(failure.reason)))
                 }
-                log.log(.warn, scrub("chunk \(chunk.chunk.index): a failedContacts entry cannot be tied to one row of the request; "
+                log.log(.warn, scrub("chunk \(chunk.chunk.index): a \(kind.failedListName) entry cannot be tied to one row of the request; "
                                      + "its rows stay accepted: \(failure.reason)"))
                 continue
             }

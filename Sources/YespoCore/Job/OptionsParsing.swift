@@ -13,6 +13,11 @@ extension UpsertOptions {
             }
             try option.read(&options, value, reader)
         }
+        // Given at all (even at its default), a contact-only option with another kind is a mistake.
+        if options.kind != .contacts,
+           let key = object.members.first(where: { UpsertOptionTable.contactsOnly.contains($0.key) })?.key {
+            throw UpsertOptions.kindRefuses(key, options.kind)
+        }
         return try options.validated()
     }
 }

@@ -24,19 +24,36 @@ public final class UpsertJob: Sendable {
         core.monitor.withLock { core.outcomeHandler = handler }
     }
 
+    // Each feed picks the kind's preparer once; the readers are generic over it, so the loop of
+    // every kind is its own specialisation (the contacts loop tests no kind per row).
+
     public func feedNDJSON(_ bytes: UnsafeRawBufferPointer) throws(YespoError) {
         let core = self.core
-        try core.feed { first in
-            var sink = JobRowSink(core: core)
-            _ = try forEachNDJSONRow(bytes, firstRow: first, preparer: core.preparer, into: &sink)
+        func rows<P: RowPreparer>(_ preparer: P) throws(YespoError) {
+            try core.feed { first in
+                var sink = JobRowSink(core: core)
+                _ = try forEachNDJSONRow(bytes, firstRow: first, preparer: preparer, into: &sink)
+            }
+        }
+        switch core.kind {
+        case .contacts: try rows(core.preparer)
+        case .orders: try rows(core.orderPreparer)
+        case .events: try rows(core.eventPreparer)
         }
     }
 
     public func feedJSONArray(_ bytes: UnsafeRawBufferPointer) throws(YespoError) {
         let core = self.core
-        try core.feed { first in
-            var sink = JobRowSink(core: core)
-            _ = try forEachJSONArrayRow(bytes, firstRow: first, preparer: core.preparer, into: &sink)
+        func rows<P: RowPreparer>(_ preparer: P) throws(YespoError) {
+            try core.feed { first in
+                var sink = JobRowSink(core: core)
+                _ = try forEachJSONArrayRow(bytes, firstRow: first, preparer: preparer, into: &sink)
+            }
+        }
+        switch core.kind {
+        case .contacts: try rows(core.preparer)
+        case .orders: try rows(core.orderPreparer)
+        case .events: try rows(core.eventPreparer)
         }
     }
 
@@ -45,11 +62,27 @@ public final class UpsertJob: Sendable {
     public func feedFile(path: String, options: FileOptions,
                          onOpen: ((InputDescription) -> Void)? = nil) throws(YespoError) {
         let core = self.core
-        let reader = try FileRowReader(path: path, options: options)
+        let reader = try FileRowReader(path: path, options: options, bufferSize: FileRowReader.defaultBufferSize, kind: core.kind)
         defer { reader.close() }
         let description: InputDescription = reader.description
         core.monitor.withLock { core.inputs.append(description) }
         onOpen?(description)
+        func objects<P: RowPreparer>(_ preparer: P) throws(YespoError) {
+            try core.feed { first in
+                var next = first
+                var sink = JobRowSink(core: core)
+                while true {
+                    let count = try reader.readObjectRows(firstRow: next, maxRows: 4096, preparer: preparer, into: &sink)
+                    if count == 0 { break }
+                    next += count
+                }
+            }
+        }
+        switch core.kind {
+        case .orders: return try objects(core.orderPreparer)
+        case .events: return try objects(core.eventPreparer)
+        case .contacts: break
+        }
         try core.feed { first in
             var next = first
             var sink = JobRowSink(core: core)

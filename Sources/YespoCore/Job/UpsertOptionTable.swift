@@ -81,6 +81,15 @@ public enum UpsertOptionTable {
                      cli: nil, doc: "client-side validation (the CLI always validates: its reports name rows and columns)") { o, v, r throws(YespoError) in
             o.validate = try r.bool("validate", v)
         },
+        UpsertOption(key: "kind", type: "enum", values: JobKind.allCases.map(\.rawValue), defaultText: "contacts",
+                     python: "kind", go: "Kind", cli: nil,
+                     doc: "what the rows are: contacts, orders (POST /orders) or events (POST /api/v2/event); the CLI has `yespo orders upsert` and `yespo event upsert`") { o, v, r throws(YespoError) in
+            let text = try r.string("kind", v)
+            guard let kind = JobKind(rawValue: text) else {
+                throw YespoError(.invalidArgument, "upsert options: \"kind\" must be \"contacts\", \"orders\" or \"events\", got \"\(text)\"")
+            }
+            o.kind = kind
+        },
         UpsertOption(key: "dryRun", type: "boolean", values: [], defaultText: "false", python: "dry_run", go: "DryRun", cli: "--dry-run",
                      doc: "validate and plan chunks, send nothing") { o, v, r throws(YespoError) in
             o.dryRun = try r.bool("dryRun", v)
@@ -88,6 +97,10 @@ public enum UpsertOptionTable {
     ]
 
     static let byKey: [String: UpsertOption] = Dictionary(uniqueKeysWithValues: all.map { ($0.key, $0) })
+
+    /// Options of contact upserts only: refused, when given at all, for orders and events.
+    static let contactsOnly: Set<String> = ["dedupeOn", "fieldId", "contactFields", "customFieldsIDs", "groupNames",
+                                            "groupNamesExclude", "restoreDeleted", "eventKeyForNewContacts", "wait", "ackOn"]
 }
 
 extension UpsertOptions {
@@ -102,6 +115,7 @@ extension UpsertOptions {
         if let eventKey = eventKeyForNewContacts, let problem = EventKeyRule.problem(eventKey) {
             throw YespoError(.invalidArgument, "upsert options: \"eventKeyForNewContacts\" \(problem)")
         }
+        if kind != .contacts, let key = contactOnlyOptionsSet.first { throw Self.kindRefuses(key, kind) }
         return self
     }
 }

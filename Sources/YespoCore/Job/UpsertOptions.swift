@@ -29,6 +29,8 @@ public struct UpsertOptions: Sendable, Equatable {
     public var ackOn: WriteAcknowledgement = .accepted
     /// Validate and normalise rows client-side before sending.
     public var validate: Bool = true
+    /// What the rows are: contacts (POST /contacts), orders (POST /orders), events (POST /api/v2/event).
+    public var kind: JobKind = .contacts
     /// Validate and plan chunks only; send nothing.
     public var dryRun: Bool = false
     /// Outcomes recorded by an earlier, interrupted run of the same input (CLI --resume).

@@ -58,6 +58,8 @@ public struct OrderKeys: Sendable, Equatable {
     /// What kind of identity a key hashes; part of the hash so an email never equals an id.
     public enum Kind: UInt8, Sendable {
         case email = 1, phone, externalCustomerId, dedupeValue
+        /// An order's externalOrderId (order jobs: the same order sent twice, the later wins).
+        case orderId
     }
 
     /// A 64-bit hash of the kind and the (already normalised) bytes, eight bytes at a time, with

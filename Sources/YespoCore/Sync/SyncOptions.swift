@@ -87,6 +87,9 @@ public struct SyncOptions: Sendable, Equatable {
     public func validated() throws(YespoError) -> SyncOptions {
         var o = self
         o.upsert = try upsert.validated()
+        guard o.upsert.kind == .contacts else {
+            throw YespoError(.invalidArgument, "sync options: \"kind\" must be \"contacts\": the sync keeps contacts in step")
+        }
         guard o.upsert.validate else {
             throw YespoError(.invalidArgument, "sync options: \"validate\": false is not possible: the sync compares normalised contacts")
         }

@@ -1,4 +1,4 @@
-// `yespo event send TYPE [--key K] [--param name=value]…`: one event through the v2 API
+// `yespo event` (upsert: KindCommands.swift) and `yespo event send TYPE [--key K] [--param name=value]…`: one event through the v2 API
 // (POST /api/v2/event, beside the v1 base URL; --base-url-v2 overrides where it goes).
 import ArgumentParser
 import YespoCore
@@ -6,8 +6,8 @@ import YespoCore
 struct EventCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "event",
-        abstract: "Send events (POST /api/v2/event).",
-        subcommands: [Send.self])
+        abstract: "Events (POST /api/v2/event): one, or a stream from files.",
+        subcommands: [Send.self, EventUpsertCommand.self])
 
     struct Send: ParsableCommand {
         static let configuration = CommandConfiguration(

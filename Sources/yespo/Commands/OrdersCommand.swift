@@ -1,4 +1,4 @@
-// `yespo orders delete --id X | --from T --to T`: deletes orders (DELETE /orders), by external
+// `yespo orders` (upsert: KindCommands.swift) and `yespo orders delete --id X | --from T --to T`: deletes orders (DELETE /orders), by external
 // order id or by a window of at most 24 hours. Yespo deletes asynchronously.
 import ArgumentParser
 import YespoCore
@@ -6,8 +6,8 @@ import YespoCore
 struct OrdersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "orders",
-        abstract: "Manage orders.",
-        subcommands: [Delete.self])
+        abstract: "Orders: bulk upsert (POST /orders) and delete.",
+        subcommands: [OrdersUpsertCommand.self, Delete.self])
 
     struct Delete: ParsableCommand {
         static let configuration = CommandConfiguration(

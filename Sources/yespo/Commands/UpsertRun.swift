@@ -5,10 +5,13 @@ import YespoCore
 
 struct UpsertRun {
     let command: UpsertCommand
+    /// `yespo upsert` (contacts), `yespo orders upsert`, `yespo event upsert`: the same run.
+    var kind: JobKind = .contacts
 
     func execute() throws {
         let c = command
         var options = try c.bulk.upsertOptions()
+        options.kind = kind
         options.wait = c.wait
         guard let ack = WriteAcknowledgement(rawValue: c.ackOn) else {
             throw CLIFailure("--ack-on \(c.ackOn) is not one of: accepted, finished")
@@ -33,7 +36,7 @@ struct UpsertRun {
 
         var journal: JournalSetup?
         if let path = c.journal {
-            let setup = try JournalSetup.open(path: path, files: c.files, optionsText: c.bulk.canonicalText(),
+            let setup = try JournalSetup.open(path: path, files: c.files, optionsText: c.bulk.canonicalText() + (kind == .contacts ? "" : ";kind=\(kind.rawValue)"),
                                               resume: c.resume)
             for note in setup.notes where !c.quiet { Terminal.warning(note) }
             options.resume = setup.resume

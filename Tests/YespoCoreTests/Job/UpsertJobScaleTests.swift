@@ -1,5 +1,6 @@
 // Scale: a million contacts streamed through one job in bounded memory, and the engine's CPU cost
-// per 100,000 contacts against a zero-latency emulator. Numbers are printed, only generous bounds
+// per 100,000 contacts against a zero-latency emulator. `make test-swift` runs this suite alone:
+// RSS is the whole process's, and other suites' inputs counted too. Numbers are printed, only generous bounds
 // are asserted (no wall-clock assertions).
 import Glibc
 import Synchronization

@@ -34,6 +34,7 @@ from .errors import (
 from .progress import TqdmProgress, tqdm_progress
 from ._sync import SyncReport, sync_status
 from .report import ChunkInfo, Progress, RowOutcome, UnmappedFailure, UpsertReport
+from ._kinds import Order, OrderItem
 from .types import Address, Channel, Contact, Event, EventParam, Field, ImportStatus, Segment
 
 __version__ = "0.1.0"
@@ -56,6 +57,8 @@ __all__ = [
     "ImportStatus",
     "InternalError",
     "NotFoundError",
+    "Order",
+    "OrderItem",
     "Progress",
     "ProtocolError",
     "RateLimitError",

@@ -120,22 +120,7 @@ class UpsertMethods(ClientBase):
         Other arguments as in :meth:`upsert_contacts`.
         """
         file_path = _args.path("path", path)
-        file_options: dict[str, Any] = {}
-        if format is not None:
-            if format not in ("csv", "ndjson", "json"):
-                raise ValidationError(f"format must be 'csv', 'ndjson' or 'json', got {format!r}")
-            file_options["format"] = format
-        if columns is not None:
-            if not isinstance(columns, Mapping):
-                raise ValidationError(f"columns must be a dict of CSV header -> field, not {type(columns).__name__}")
-            file_options["columns"] = {_args.text("columns key", k): _args.text(f"columns[{k!r}]", v)
-                                       for k, v in columns.items()}
-        if delimiter is not None:
-            if not isinstance(delimiter, str) or len(delimiter) != 1:
-                raise ValidationError("delimiter must be a single character")
-            file_options["delimiter"] = delimiter
-        if encoding is not None:
-            file_options["encoding"] = _args.text("encoding", encoding)
+        file_json = file_options_json(format, columns, delimiter, encoding)
         options = self._upsert_options(
             dedupe_on=dedupe_on, field_id=field_id, contact_fields=contact_fields,
             custom_field_ids=custom_field_ids, group_names=group_names,
@@ -143,7 +128,6 @@ class UpsertMethods(ClientBase):
             event_key_for_new_contacts=event_key_for_new_contacts, wait=wait, ack_on=ack_on,
             validate=validate, dry_run=dry_run,
         )
-        file_json = orjson.dumps(file_options) if file_options else None
         return self._run_job(options, progress, progress_interval, None, cancel,
                              lambda run: run.feed_file(file_path.encode("utf-8"), file_json))
 
@@ -154,7 +138,8 @@ class UpsertMethods(ClientBase):
         opts: dict[str, Any] = {}
         for name, row in upsert_options().items():
             value = kw.get(name)
-            if value is None and name in _optional_keywords():
+            # "kind" is chosen by the method (upsert_orders, upsert_events), never a keyword here.
+            if name == "kind" or (value is None and name in _optional_keywords()):
                 continue
             kind = row["type"]
             if kind == "enum":
@@ -171,7 +156,7 @@ class UpsertMethods(ClientBase):
             else:
                 value = _args.text(name, value)
             opts[row["key"]] = value
-        unknown = set(kw) - set(upsert_options())
+        unknown = set(kw) - set(upsert_options()) | ({"kind"} & set(kw))
         if unknown:
             raise ValidationError(f"unknown upsert option(s): {', '.join(sorted(unknown))}")
         return orjson.dumps(opts)
@@ -226,6 +211,28 @@ class UpsertMethods(ClientBase):
             fatal.report = report
             raise fatal
         return report
+
+
+def file_options_json(format: Optional[str], columns: Optional[Mapping[str, str]], delimiter: Optional[str],
+                      encoding: Optional[str]) -> Optional[bytes]:
+    """The file options of ``yespo_job_feed_file`` (None when all are defaults)."""
+    file_options: dict[str, Any] = {}
+    if format is not None:
+        if format not in ("csv", "ndjson", "json"):
+            raise ValidationError(f"format must be 'csv', 'ndjson' or 'json', got {format!r}")
+        file_options["format"] = format
+    if columns is not None:
+        if not isinstance(columns, Mapping):
+            raise ValidationError(f"columns must be a dict of CSV header -> field, not {type(columns).__name__}")
+        file_options["columns"] = {_args.text("columns key", k): _args.text(f"columns[{k!r}]", v)
+                                   for k, v in columns.items()}
+    if delimiter is not None:
+        if not isinstance(delimiter, str) or len(delimiter) != 1:
+            raise ValidationError("delimiter must be a single character")
+        file_options["delimiter"] = delimiter
+    if encoding is not None:
+        file_options["encoding"] = _args.text("encoding", encoding)
+    return orjson.dumps(file_options) if file_options else None
 
 
 def attach_report(exc: BaseException, report: UpsertReport) -> None:

@@ -24,7 +24,7 @@ from ._options import client_options
 from ._messages import MessageMethods
 from ._segments import SegmentMethods
 from ._sync import SyncMethods
-from ._upserts import UpsertMethods
+from ._kinds import KindUpsertMethods
 from .errors import AuthenticationError, StateError, ValidationError
 
 # Applied in this order, the URL last: setting it connects to Redis (docs/beyond-one-machine.md).
@@ -38,7 +38,7 @@ _CLOSE_WAIT = 30.0
 PathLike = Union[str, "os.PathLike[str]"]
 
 
-class Client(DataFrameMethods, UpsertMethods, SyncMethods, ContactMethods, ImportMethods, SegmentMethods,
+class Client(DataFrameMethods, KindUpsertMethods, SyncMethods, ContactMethods, ImportMethods, SegmentMethods,
              MessageMethods):
     """A client of the Yespo API. Safe to share between threads; use it as a context manager or
     call :meth:`close`.

@@ -84,6 +84,16 @@ class Segment:
     type: str
 
 
+def _param_text(value: Any) -> Any:
+    """Event parameter values travel as strings (the bulk path requires them so): numbers as
+    written, booleans as true/false; anything else is left for the core to refuse."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value) if isinstance(value, float) else str(value)
+    return value
+
+
 @dataclass(frozen=True)
 class EventParam:
     """One parameter of an event (``{"name","value"}``); values are sent as strings."""
@@ -112,5 +122,5 @@ class Event:
         if self.params is not None:
             items = self.params.items() if isinstance(self.params, Mapping) else (
                 (p.name, p.value) if isinstance(p, EventParam) else tuple(p) for p in self.params)
-            body["params"] = [{"name": name, "value": value} for name, value in items]
+            body["params"] = [{"name": name, "value": _param_text(value)} for name, value in items]
         return body
