@@ -69,8 +69,8 @@ extension JobCore {
         monitor.withLock {
             switch outcome {
             case .response(_, let n), .failure(_, let n):
-                requests += n
-                retries += max(0, n - 1)
+                counts.requests += n
+                counts.retries += max(0, n - 1)
             }
             if let contactId { wait.found[position] = contactId }
             wait.searching -= 1
@@ -93,7 +93,7 @@ extension JobCore {
             chunk.set(position, .accepted,
                       reason: Self.duplicatedRequestNote + (id == nil ? " " + (note ?? "") : ""),
                       contactId: id, acceptedBy: .duplicatedRequest)
-            acceptedByDuplicate += 1
+            counts.acceptedByDuplicate += 1
         }
         chunk.pendingImports -= 1
         if chunk.isFinal { finalizeLocked(chunk) }

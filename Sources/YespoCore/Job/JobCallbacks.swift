@@ -5,7 +5,7 @@
 
 extension JobCore {
     func startCallbackThread() throws(YespoError) {
-        callbackThread = try JobThread(name: "yespo-job") { [self] in
+        callbacks.callbackThread = try JobThread(name: "yespo-job") { [self] in
             self.runCallbacks()
         }
     }
@@ -25,23 +25,23 @@ extension JobCore {
             monitor.withLock {
                 while true {
                     let now = monotonicNs()
-                    if !outbox.isEmpty || closing { break }
-                    if self.progressHandler != nil && now >= nextProgressNs { break }
+                    if !callbacks.outbox.isEmpty || life.closing { break }
+                    if callbacks.progressHandler != nil && now >= nextProgressNs { break }
                     if !imports.isEmpty && now >= nextPollNs { break }
                     var deadline = now + 1_000_000_000
-                    if self.progressHandler != nil { deadline = min(deadline, nextProgressNs) }
+                    if callbacks.progressHandler != nil { deadline = min(deadline, nextProgressNs) }
                     if !imports.isEmpty { deadline = min(deadline, nextPollNs) }
                     monitor.wait(untilNs: deadline)
                 }
                 let now = monotonicNs()
-                batches = outbox
-                outbox = []
+                batches = callbacks.outbox
+                callbacks.outbox = []
                 if !batches.isEmpty { monitor.broadcast() }   // a feed may wait for the outbox to drain
-                outcomeHandler = self.outcomeHandler
-                progressHandler = self.progressHandler
-                if progressHandler != nil && now >= nextProgressNs {
+                callbacks.outcomeHandler = callbacks.outcomeHandler
+                callbacks.progressHandler = callbacks.progressHandler
+                if callbacks.progressHandler != nil && now >= nextProgressNs {
                     progressDue = true
-                    nextProgressNs = now + progressIntervalNs
+                    nextProgressNs = now + callbacks.progressIntervalNs
                 }
                 if now >= nextPollNs {
                     polls = importsToPollLocked(now: now)
@@ -50,22 +50,22 @@ extension JobCore {
                     dispatch = takeDispatchableLocked()
                     nextPollNs = now + pollNs
                 }
-                exiting = closing
+                exiting = life.closing
             }
-            if let outcomeHandler {
+            if let outcomeHandler = callbacks.outcomeHandler {
                 for batch in batches { outcomeHandler(batch) }
             }
             if exiting {
-                progressHandler?(progress())
+                callbacks.progressHandler?(progress())
                 // Handlers often capture their own job (to read its progress): dropping them here
                 // breaks that cycle, so the job is freed once the caller lets go of it.
                 monitor.withLock {
-                    self.outcomeHandler = nil
-                    self.progressHandler = nil
+                    callbacks.outcomeHandler = nil
+                    callbacks.progressHandler = nil
                 }
                 return
             }
-            if progressDue, let progressHandler { progressHandler(progress()) }
+            if progressDue, let progressHandler = callbacks.progressHandler { progressHandler(progress()) }
             submit(dispatch)
             poll(polls)
         }
@@ -73,29 +73,29 @@ extension JobCore {
 
     func progress() -> UpsertProgress {
         let stats = transport.stats()
-        return monitor.withLock { finalProgress ?? progressLocked(stats) }
+        return monitor.withLock { life.finalProgress ?? progressLocked(stats) }
     }
 
     /// A snapshot of the counters; the caller holds `monitor`.
     func progressLocked(_ stats: TransportStats) -> UpsertProgress {
         var p = UpsertProgress()
-        p.rowsRead = rowsRead
-        p.rowsSent = rowsSent
+        p.rowsRead = counts.rowsRead
+        p.rowsSent = counts.rowsSent
         p.accepted = store.count(.accepted)
         p.rejected = store.count(.rejected)
         p.invalid = store.count(.invalid)
         p.duplicates = store.count(.duplicate)
         p.notSent = store.count(.notSent)
-        p.chunksSent = chunksSent
-        p.chunksDone = chunksDone
+        p.chunksSent = counts.chunksSent
+        p.chunksDone = counts.chunksDone
         p.inFlight = liveParts.count
         p.concurrency = stats.concurrency
-        p.requests = requests
-        p.retries = retries
+        p.requests = counts.requests
+        p.retries = counts.retries
         p.throttled = max(0, stats.throttled - statsAtStart.throttled)
-        p.bytesSent = bytesSent
+        p.bytesSent = counts.bytesSent
         p.elapsedMs = Int((monotonicNs() - startNs) / 1_000_000)
-        p.done = done
+        p.done = life.done
         return p
     }
 }

@@ -2,7 +2,8 @@
 // thread (prepares rows, plans chunks, waits for queue space), the transport's engine thread
 // (request completions) and the job's callback thread (outcome batches, progress, import polls).
 // Feed-side state is guarded by `feedLock`; everything else by `monitor`, taken once per chunk or
-// batch. The `stopped` flag is atomic so the per-row path never takes a lock.
+// batch. The `stopped` flag is atomic so the per-row path never takes a lock. The counters, the
+// life flags and the callbacks are owned parts (JobState.swift).
 import Synchronization
 
 final class JobCore: @unchecked Sendable {
@@ -41,6 +42,9 @@ final class JobCore: @unchecked Sendable {
     @exclusivity(unchecked) var resumeTracker: ResumeOrderTracker
 
     // Shared (monitor).
+    var counts = JobCounters()
+    var life = JobLifeState()
+    var callbacks = JobCallbackState()
     let monitor = JobMonitor()
     // Per-row work under the monitor (a chunk's outcomes, the gate's keys): no exclusivity checks.
     @exclusivity(unchecked) var store = OutcomeStore()
@@ -53,40 +57,13 @@ final class JobCore: @unchecked Sendable {
     var liveParts: [Int: RequestTicket?] = [:]
     var nextPartId = 0
     var imports: [ImportWait] = []
-    var outbox: [OutcomeBatch] = []
     var chunkRecords: [ChunkRecord] = []
-    var progressHandler: (@Sendable (UpsertProgress) -> Void)?
-    var progressIntervalNs: UInt64 = 500_000_000
-    var outcomeHandler: (@Sendable (OutcomeBatch) -> Void)?
-    var rowsRead = 0
-    var rowsSent = 0
-    var chunksSent = 0
-    var chunksDone = 0
-    var requests = 0
-    var retries = 0
-    var bytesSent = 0
-    var fatal: YespoError?
-    var cancelled = false
-    var ticketsCancelled = false
-    var done = false
-    /// Set by finish() when the outcome store moves to the report.
-    var finalProgress: UpsertProgress? = nil
-    var closing = false
-    var finished = false
-    var callbackThread: JobThread?
     /// Holds back rows whose earlier twin is unacknowledged (see WriteOrderGate).
     @exclusivity(unchecked) var gate: WriteOrderGate
     /// Chunk indices in sending order, catch-up chunks included (assigned under the monitor).
     var nextChunkIndex = 0
-    /// finish() closed the input: held rows may leave in small catch-up chunks.
-    var inputEnded = false
-    /// failedContacts entries the job could not tie to one row (never guessed): chunk and reason.
-    var unmappedFailures: [(chunk: Int, reason: String)] = []
     /// How each fed file was read (format, encoding, delimiter, column mapping), for the report.
     var inputs: [InputDescription] = []
-    var unmappedFailureCount = 0
-    /// Rows accepted on a "Duplicated request" answer (an earlier identical request was applied).
-    var acceptedByDuplicate = 0
 
     init(options: UpsertOptions, settings: ClientSettings, transport: Transport, log: LogSink, requestBaseURL: String? = nil) {
         self.options = options
@@ -173,7 +150,7 @@ final class JobCore: @unchecked Sendable {
         monitor.withLock {
             for body in sentBodies { builder.takeBack(body) }
             sentBodies.removeAll(keepingCapacity: true)
-            rowsRead = max(rowsRead, rowsSeen)
+            counts.rowsRead = max(counts.rowsRead, rowsSeen)
             publishLocked(batch, bytes: bytes, chunkIndex: nil)
             if var chunk {
                 chunk.index = nextChunkIndex
@@ -183,11 +160,11 @@ final class JobCore: @unchecked Sendable {
                 } else {
                     // Also wait for a slow outcome handler: batches it has not taken yet count
                     // as memory too.
-                    while (queue.count - queueHead >= maxQueued || outbox.count >= Self.maxPendingBatches)
-                            && fatal == nil && !cancelled && !closing {
+                    while (queue.count - queueHead >= maxQueued || callbacks.outbox.count >= Self.maxPendingBatches)
+                            && life.fatal == nil && !life.cancelled && !life.closing {
                         monitor.wait()
                     }
-                    if fatal != nil || cancelled {
+                    if life.fatal != nil || life.cancelled {
                         notSentLocked(chunk)
                         stoppedNow = true
                     } else {
@@ -206,20 +183,20 @@ final class JobCore: @unchecked Sendable {
     func publishLocked(_ rows: [RowOutcome], bytes: [Int: [UInt8]], chunkIndex: Int?) {
         guard !rows.isEmpty else { return }
         for outcome in rows { store.record(outcome, bytes: bytes[outcome.row]) }
-        if outcomeHandler != nil { outbox.append(OutcomeBatch(chunkIndex: chunkIndex, asyncSessionId: nil, rows: rows)) }
+        if callbacks.outcomeHandler != nil { callbacks.outbox.append(OutcomeBatch(chunkIndex: chunkIndex, asyncSessionId: nil, rows: rows)) }
     }
 
     /// dryRun: the chunk is planned and its rows reported accepted without a session.
     func planOnlyLocked(_ chunk: Chunk) {
         recycleLocked(chunk.body)
         for row in chunk.rows { store.record(row: row, kind: .accepted, session: 0) }
-        chunksSent += 1
-        chunksDone += 1
+        counts.chunksSent += 1
+        counts.chunksDone += 1
         chunkRecords.append(ChunkRecord(index: chunk.index, rows: chunk.count, firstRow: chunk.rows.min() ?? 0,
                                         lastRow: chunk.rows.max() ?? 0, status: .accepted, asyncSessionId: nil,
                                         attempts: 0, importStatus: nil))
-        if outcomeHandler != nil {
-            outbox.append(OutcomeBatch(chunkIndex: chunk.index, asyncSessionId: nil,
+        if callbacks.outcomeHandler != nil {
+            callbacks.outbox.append(OutcomeBatch(chunkIndex: chunk.index, asyncSessionId: nil,
                                        rows: chunk.rows.map { RowOutcome(row: $0, kind: .accepted) }))
         }
     }
@@ -237,12 +214,12 @@ final class JobCore: @unchecked Sendable {
         chunkRecords.append(ChunkRecord(index: chunk.index, rows: chunk.count, firstRow: chunk.rows.min() ?? 0,
                                         lastRow: chunk.rows.max() ?? 0, status: .notSent, asyncSessionId: nil,
                                         attempts: 0, importStatus: nil))
-        if outcomeHandler != nil { outbox.append(OutcomeBatch(chunkIndex: chunk.index, asyncSessionId: nil, rows: rows)) }
-        chunksDone += 1
+        if callbacks.outcomeHandler != nil { callbacks.outbox.append(OutcomeBatch(chunkIndex: chunk.index, asyncSessionId: nil, rows: rows)) }
+        counts.chunksDone += 1
     }
 
     func stopReasonLocked() -> String {
-        if let fatal, fatal.code != .cancelled { return "not sent: the job stopped (\(fatal.message))" }
+        if let fatal = life.fatal, fatal.code != .cancelled { return "not sent: the job stopped (\(fatal.message))" }
         return "not sent: the job was cancelled"
     }
 
@@ -252,8 +229,8 @@ final class JobCore: @unchecked Sendable {
     /// `abandonInFlight`, requests on the wire are cancelled too (401/403: they would fail anyway).
     /// Returns the tickets to cancel, which the caller cancels after releasing the monitor.
     func stopLocked(_ error: YespoError, abandonInFlight: Bool) -> [RequestTicket] {
-        if fatal == nil || (fatal?.code == .cancelled && error.code != .cancelled) { fatal = error }
-        if error.code == .cancelled { cancelled = true }
+        if life.fatal == nil || (life.fatal?.code == .cancelled && error.code != .cancelled) { life.fatal = error }
+        if error.code == .cancelled { life.cancelled = true }
         stopped.store(true, ordering: .relaxed)
         while queueHead < queue.count {
             notSentLocked(queue[queueHead])
@@ -269,13 +246,13 @@ final class JobCore: @unchecked Sendable {
     }
 
     func takeTicketsLocked() -> [RequestTicket] {
-        ticketsCancelled = true
+        life.ticketsCancelled = true
         return liveParts.values.compactMap { $0 }
     }
 
     func cancel() {
         let tickets = monitor.withLock { () -> [RequestTicket] in
-            guard !done else { return [] }
+            guard !life.done else { return [] }
             return stopLocked(YespoError(.cancelled, "the job was cancelled"), abandonInFlight: false)
         }
         for ticket in tickets { transport.cancel(ticket) }

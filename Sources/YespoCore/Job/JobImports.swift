@@ -48,8 +48,8 @@ extension JobCore {
             wait.polling = false
             switch outcome {
             case .response(_, let n), .failure(_, let n):
-                requests += n
-                retries += max(0, n - 1)
+                counts.requests += n
+                counts.retries += max(0, n - 1)
             }
             guard !wait.resolved else { return }
             switch outcome {

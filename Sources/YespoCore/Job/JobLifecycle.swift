@@ -27,7 +27,7 @@ extension JobCore {
 
     func stoppedError() -> YespoError {
         monitor.withLock {
-            if let fatal, fatal.code != .cancelled {
+            if let fatal = life.fatal, fatal.code != .cancelled {
                 return YespoError(.cancelled, "the job was stopped: \(fatal.message)", httpStatus: fatal.httpStatus)
             }
             return YespoError(.cancelled, "the job was cancelled")
@@ -47,34 +47,34 @@ extension JobCore {
         feedLock.unlock()
         // Held rows no longer wait for company: the rest leave in catch-up chunks of any size.
         submit(monitor.withLock {
-            inputEnded = true
+            life.inputEnded = true
             return takeDispatchableLocked()
         })
 
         waitForEveryOutcome()
 
         monitor.withLock {
-            rowsRead = max(rowsRead, rowsTotal)
-            store.reserveRows(through: rowsRead)
-            done = true
-            closing = true
+            counts.rowsRead = max(counts.rowsRead, rowsTotal)
+            store.reserveRows(through: counts.rowsRead)
+            life.done = true
+            life.closing = true
             monitor.broadcast()
         }
-        callbackThread?.join()
-        callbackThread = nil
+        callbacks.callbackThread?.join()
+        callbacks.callbackThread = nil
         let stats = transport.stats()
         return monitor.withLock {
-            finished = true
+            life.finished = true
             let report = UpsertReport(
-                store: store, chunks: chunkRecords, fatal: fatal, cancelled: cancelled, dryRun: options.dryRun,
-                requests: requests, retries: retries, throttled: max(0, stats.throttled - statsAtStart.throttled),
-                bytesSent: bytesSent, elapsedMs: Int((monotonicNs() - startNs) / 1_000_000),
-                heldForOrder: gate.heldTotal, unmappedFailures: unmappedFailures, unmappedFailureCount: unmappedFailureCount,
+                store: store, chunks: chunkRecords, fatal: life.fatal, cancelled: life.cancelled, dryRun: options.dryRun,
+                requests: counts.requests, retries: counts.retries, throttled: max(0, stats.throttled - statsAtStart.throttled),
+                bytesSent: counts.bytesSent, elapsedMs: Int((monotonicNs() - startNs) / 1_000_000),
+                heldForOrder: gate.heldTotal, unmappedFailures: counts.unmappedFailures, unmappedFailureCount: counts.unmappedFailureCount,
                 inputs: inputs,
                 sharedBudget: sharedBudgetMark.map { $0.budget.report(since: $0) })
             // The report owns the outcomes now; the job keeps nothing large, only the final
             // counters, so that progress() read after finish still tells the truth.
-            finalProgress = progressLocked(stats)
+            life.finalProgress = progressLocked(stats)
             store = OutcomeStore()
             chunkRecords = []
             return report
@@ -95,7 +95,7 @@ extension JobCore {
                 if isStopped {
                     let since = stopSeenNs ?? now
                     stopSeenNs = since
-                    if now - since >= graceNs && !ticketsCancelled { toCancel = takeTicketsLocked() }
+                    if now - since >= graceNs && !life.ticketsCancelled { toCancel = takeTicketsLocked() }
                 }
                 if toCancel.isEmpty { monitor.wait(untilNs: now + 100_000_000) }
                 return false
@@ -109,9 +109,9 @@ extension JobCore {
     func abandon() {
         cancel()
         let tickets = monitor.withLock { () -> [RequestTicket] in
-            closing = true
+            life.closing = true
             monitor.broadcast()
-            return ticketsCancelled ? [] : takeTicketsLocked()
+            return life.ticketsCancelled ? [] : takeTicketsLocked()
         }
         for ticket in tickets { transport.cancel(ticket) }
     }

@@ -16,9 +16,9 @@ extension JobCore {
     /// queued chunks once enough of them are ready (or nothing else is waiting).
     func takeDispatchableLocked() -> [ChunkPart] {
         var parts: [ChunkPart] = []
-        while chunksSending < max(1, settings.concurrency), fatal == nil, !cancelled {
+        while chunksSending < max(1, settings.concurrency), life.fatal == nil, !life.cancelled {
             if gate.hasHeld {
-                let force = queueHead >= queue.count || gate.isFull || inputEnded
+                let force = queueHead >= queue.count || gate.isFull || life.inputEnded
                 let (ready, poisoned) = gate.takeReady(maxRows: chunkRows,
                                                        maxBytes: settings.chunkBytes - template.head.count - template.tail.count,
                                                        minRows: force ? 1 : max(1, chunkRows / 2))
@@ -53,8 +53,8 @@ extension JobCore {
         let activeChunk = ActiveChunk(chunk)
         active[chunk.index] = activeChunk
         chunksSending += 1
-        chunksSent += 1
-        rowsSent += chunk.count
+        counts.chunksSent += 1
+        counts.rowsSent += chunk.count
         return newPartLocked(activeChunk, lo: 0, hi: chunk.count, body: activeChunk.body)
     }
 
@@ -99,7 +99,7 @@ extension JobCore {
             let cancelNow = monitor.withLock { () -> Bool in
                 guard liveParts.index(forKey: part.id) != nil else { return false }
                 liveParts[part.id] = .some(ticket)
-                return ticketsCancelled
+                return life.ticketsCancelled
             }
             if cancelNow { transport.cancel(ticket) }
         }
@@ -128,9 +128,9 @@ extension JobCore {
             case .failure(_, let n): attempts = n
             }
             chunk.attempts += attempts
-            requests += attempts
-            retries += max(0, attempts - 1)
-            bytesSent += part.body.count * max(1, attempts)
+            counts.requests += attempts
+            counts.retries += max(0, attempts - 1)
+            counts.bytesSent += part.body.count * max(1, attempts)
             var split = false
 
             switch outcome {
@@ -256,7 +256,7 @@ extension JobCore {
         let open = (part.lo..<part.hi).filter { chunk.isPending($0) }
         for position in awaitConfirmationLocked(part, positions: open) {
             chunk.set(position, .accepted, reason: Self.duplicatedRequestNote, acceptedBy: .duplicatedRequest)
-            acceptedByDuplicate += 1
+            counts.acceptedByDuplicate += 1
         }
     }
 
@@ -271,9 +271,9 @@ extension JobCore {
         for failure in answer.failures {
             guard let position = locator.position(of: failure), chunk.isPending(position) else {
                 // Never guessed: a wrong row called rejected would hide a lost one.
-                unmappedFailureCount += 1
-                if unmappedFailures.count < Self.maxUnmappedListed {
-                    unmappedFailures.append((chunk.chunk.index, scrub(failure.reason)))
+                counts.unmappedFailureCount += 1
+                if counts.unmappedFailures.count < Self.maxUnmappedListed {
+                    counts.unmappedFailures.append((chunk.chunk.index, scrub(failure.reason)))
                 }
                 log.log(.warn, scrub("chunk \(chunk.chunk.index): a \(kind.failedListName) entry cannot be tied to one row of the request; "
                                      + "its rows stay accepted: \(failure.reason)"))
@@ -299,11 +299,11 @@ extension JobCore {
     func finalizeLocked(_ chunk: ActiveChunk) {
         releaseKeysLocked(chunk)
         active[chunk.chunk.index] = nil
-        chunksDone += 1
-        let rows = chunk.record(into: &store, rejectedBytes: chunk.rejectedBytes, wantOutcomes: outcomeHandler != nil)
+        counts.chunksDone += 1
+        let rows = chunk.record(into: &store, rejectedBytes: chunk.rejectedBytes, wantOutcomes: callbacks.outcomeHandler != nil)
         chunkRecords.append(chunk.record)
-        if outcomeHandler != nil {
-            outbox.append(OutcomeBatch(chunkIndex: chunk.chunk.index, asyncSessionId: chunk.sessionIds.first, rows: rows))
+        if callbacks.outcomeHandler != nil {
+            callbacks.outbox.append(OutcomeBatch(chunkIndex: chunk.chunk.index, asyncSessionId: chunk.sessionIds.first, rows: rows))
         }
     }
 }

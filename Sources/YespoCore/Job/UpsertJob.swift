@@ -12,8 +12,8 @@ public final class UpsertJob: Sendable {
     /// Progress from the job's callback thread at most every `intervalMs` (≥ 10) and once at the end.
     public func setProgressHandler(intervalMs: Int, _ handler: @escaping @Sendable (UpsertProgress) -> Void) {
         core.monitor.withLock {
-            core.progressHandler = handler
-            core.progressIntervalNs = UInt64(max(10, intervalMs)) * 1_000_000
+            core.callbacks.progressHandler = handler
+            core.callbacks.progressIntervalNs = UInt64(max(10, intervalMs)) * 1_000_000
             core.monitor.broadcast()
         }
     }
@@ -21,7 +21,7 @@ public final class UpsertJob: Sendable {
     /// Final outcomes as they become final, from the job's callback thread, one batch at a time,
     /// every row exactly once (rows taken from `resume` included). Set it before the first feed.
     public func setOutcomeHandler(_ handler: @escaping @Sendable (OutcomeBatch) -> Void) {
-        core.monitor.withLock { core.outcomeHandler = handler }
+        core.monitor.withLock { core.callbacks.outcomeHandler = handler }
     }
 
     // Each feed picks the kind's preparer once; the readers are generic over it, so the loop of
