@@ -24,7 +24,7 @@ def test_typed_orders_land_and_the_later_write_wins(client: yespo.Client, emulat
     report = client.upsert_orders(rows)
     assert report.accepted == 2400
     assert report.invalid == 1
-    assert "externalCustomerId is missing" in (report.invalid_rows()[0].reason or "")
+    assert "externalCustomerId is missing" in (report.invalid_rows[0].reason or "")
     stored = emulator.admin("GET", "orders")
     assert len(stored) == 1200
     assert all(o["status"] == "DELIVERED" for o in stored)
@@ -40,7 +40,7 @@ def test_orders_csv_groups_item_lines(client: yespo.Client, emulator: Emulator, 
         "p-2,c2,DELIVERED,2025-01-01,UAH,4,,i3,Pen\n")
     report = client.upsert_orders_file(path)
     assert (report.rows, report.accepted, report.invalid) == (2, 1, 1)
-    assert report.invalid_rows()[0].reason == "row 2 (CSV line 4): an order needs an email or a phone"
+    assert report.invalid_rows[0].reason == "row 2 (CSV line 4): an order needs an email or a phone"
     stored = emulator.admin("GET", "orders?externalOrderId=p-1")
     assert len(stored[0]["order"]["items"]) == 2
 

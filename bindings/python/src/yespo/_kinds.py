@@ -97,7 +97,13 @@ def as_row(obj: Any) -> Any:
     return out
 
 
-def _rows(value: Any, what: str) -> Iterator[Any]:
+def kind_options(kind: str, validate: bool, dry_run: bool) -> bytes:
+    """The job options of an orders or events job (the contact options do not apply)."""
+    return orjson.dumps({"kind": kind, "validate": _args.boolean("validate", validate),
+                         "dryRun": _args.boolean("dry_run", dry_run)})
+
+
+def kind_rows(value: Any, what: str) -> Iterator[Any]:
     if isinstance(value, (Mapping, str, bytes, bytearray)) or dataclasses.is_dataclass(value):
         raise ValidationError(f"{what} must be an iterable of {what}, not a single {type(value).__name__}; wrap one in a list")
     if not isinstance(value, Iterable):
@@ -111,10 +117,8 @@ class KindUpsertMethods(UpsertMethods):
                   cancel: Optional[threading.Event], batch_size: int) -> UpsertReport:
         _args.integer("batch_size", batch_size, 1, 1_000_000)
         total = len(rows) if isinstance(rows, (list, tuple)) else None
-        iterator = _rows(rows, what)
-        options = orjson.dumps({"kind": kind, "validate": _args.boolean("validate", validate),
-                                "dryRun": _args.boolean("dry_run", dry_run)})
-        return self._run_job(options, progress, progress_interval, total, cancel,
+        iterator = kind_rows(rows, what)
+        return self._run_job(kind_options(kind, validate, dry_run), progress, progress_interval, total, cancel,
                              lambda run: run.feed_rows(iterator, batch_size, total))
 
     def _kind_file(self, kind: str, path: PathLike, format: Optional[str], columns: Optional[Mapping[str, str]],
@@ -123,9 +127,7 @@ class KindUpsertMethods(UpsertMethods):
                    cancel: Optional[threading.Event]) -> UpsertReport:
         file_path = _args.path("path", path)
         file_json = file_options_json(format, columns, delimiter, None)
-        options = orjson.dumps({"kind": kind, "validate": _args.boolean("validate", validate),
-                                "dryRun": _args.boolean("dry_run", dry_run)})
-        return self._run_job(options, progress, progress_interval, None, cancel,
+        return self._run_job(kind_options(kind, validate, dry_run), progress, progress_interval, None, cancel,
                              lambda run: run.feed_file(file_path.encode("utf-8"), file_json))
 
     def upsert_orders(self, orders: Iterable[Union[Order, Mapping[str, Any]]], *, validate: bool = True,

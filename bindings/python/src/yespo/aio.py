@@ -33,7 +33,8 @@ from ._ajob import AsyncJobRun, AsyncProgressCallback, QueueShape
 from ._base import PAGE_MAX
 from ._ffi import ErrorSlot, call_out_string
 from ._native import lib
-from ._upserts import UpsertMethods, attach_report
+from ._kinds import kind_options, kind_rows
+from ._upserts import UpsertMethods, attach_report, file_options_json
 from .client import Client
 from .dataframes import DEFAULT_BATCH_ROWS, FrameUpsertReport, is_frame, prepare_frame
 from .errors import E_CANCELLED, StateError, ValidationError, YespoError, YespoTimeoutError
@@ -180,19 +181,57 @@ class AsyncClient:
         else:
             source = _args.contacts_iterable(contacts)
 
-        async def feed(run: AsyncJobRun) -> None:
-            run.input_len = input_len
-            size = run.batch_rows(batch_size)
-            async for batch in _batches(source, size, run):
-                await run.room(len(batch))
-                if not run.accepting:
-                    run.rows_read += len(batch)  # read, never handed over: reported unfed
-                    return
-                await run.feed("rows", batch, len(batch))
-            run.input_exhausted = run.accepting  # else the loop ended because the job stopped
-
         return await self._run_job(UpsertMethods._upsert_options(**options), progress, progress_interval,
-                                   total, feed)
+                                   total, _rows_feeder(source, batch_size, input_len))
+
+    async def upsert_orders(self, orders: Iterable[Any], *, validate: bool = True, dry_run: bool = False,
+                            progress: Optional[AsyncProgressCallback] = None, progress_interval: float = 0.5,
+                            batch_size: int = 5000) -> UpsertReport:
+        """:meth:`yespo.Client.upsert_orders` for asyncio."""
+        return await self._kind_rows("orders", orders, validate, dry_run, progress, progress_interval, batch_size)
+
+    async def upsert_events(self, events: Iterable[Any], *, validate: bool = True, dry_run: bool = False,
+                            progress: Optional[AsyncProgressCallback] = None, progress_interval: float = 0.5,
+                            batch_size: int = 5000) -> UpsertReport:
+        """:meth:`yespo.Client.upsert_events` for asyncio."""
+        return await self._kind_rows("events", events, validate, dry_run, progress, progress_interval, batch_size)
+
+    async def upsert_orders_file(self, path: PathLike, *, format: Optional[str] = None,
+                                 columns: Optional[Mapping[str, str]] = None, delimiter: Optional[str] = None,
+                                 validate: bool = True, dry_run: bool = False,
+                                 progress: Optional[AsyncProgressCallback] = None,
+                                 progress_interval: float = 0.5) -> UpsertReport:
+        """:meth:`yespo.Client.upsert_orders_file` for asyncio."""
+        return await self._kind_file("orders", path, file_options_json(format, columns, delimiter, None),
+                                     validate, dry_run, progress, progress_interval)
+
+    async def upsert_events_file(self, path: PathLike, *, format: Optional[str] = None,
+                                 columns: Optional[Mapping[str, str]] = None, delimiter: Optional[str] = None,
+                                 validate: bool = True, dry_run: bool = False,
+                                 progress: Optional[AsyncProgressCallback] = None,
+                                 progress_interval: float = 0.5) -> UpsertReport:
+        """:meth:`yespo.Client.upsert_events_file` for asyncio."""
+        return await self._kind_file("events", path, file_options_json(format, columns, delimiter, None),
+                                     validate, dry_run, progress, progress_interval)
+
+    async def _kind_rows(self, kind: str, rows: Iterable[Any], validate: bool, dry_run: bool,
+                         progress: Optional[AsyncProgressCallback], progress_interval: float,
+                         batch_size: int) -> UpsertReport:
+        _args.integer("batch_size", batch_size, 1, 1_000_000)
+        total = len(rows) if isinstance(rows, (list, tuple)) else None
+        source = kind_rows(rows, kind)
+        return await self._run_job(kind_options(kind, validate, dry_run), progress, progress_interval, total,
+                                   _rows_feeder(source, batch_size, total))
+
+    async def _kind_file(self, kind: str, path: PathLike, file_json: Optional[bytes], validate: bool, dry_run: bool,
+                         progress: Optional[AsyncProgressCallback], progress_interval: float) -> UpsertReport:
+        file_path = _args.path("path", path)
+
+        async def feed(run: AsyncJobRun) -> None:
+            await run.feed("file", file_path.encode("utf-8"), 0, file_json)
+            run.input_exhausted = True
+
+        return await self._run_job(kind_options(kind, validate, dry_run), progress, progress_interval, None, feed)
 
     async def upsert_dataframe(
         self,
@@ -244,22 +283,8 @@ class AsyncClient:
         """:meth:`yespo.Client.upsert_file` for asyncio. The core streams the file in one feed
         call, which holds one lane for the length of the upsert."""
         file_path = _args.path("path", path)
-        file_options: dict[str, Any] = {}
-        if format is not None:
-            if format not in ("csv", "ndjson", "json"):
-                raise ValidationError(f"format must be 'csv', 'ndjson' or 'json', got {format!r}")
-            file_options["format"] = format
-        if columns is not None:
-            if not isinstance(columns, Mapping):
-                raise ValidationError("columns must be a dict of CSV header -> field")
-            file_options["columns"] = {_args.text("columns key", k): _args.text(f"columns[{k!r}]", v)
-                                       for k, v in columns.items()}
-        if delimiter is not None:
-            if not isinstance(delimiter, str) or len(delimiter) != 1:
-                raise ValidationError("delimiter must be a single character")
-            file_options["delimiter"] = delimiter
+        file_json = file_options_json(format, columns, delimiter, None)
         encoded = UpsertMethods._upsert_options(**_defaults(options))
-        file_json = orjson.dumps(file_options) if file_options else None
 
         async def feed(run: AsyncJobRun) -> None:
             await run.feed("file", file_path.encode("utf-8"), 0, file_json)
@@ -477,3 +502,18 @@ async def _batches(source: Any, size: int, run: AsyncJobRun) -> AsyncIterator[li
         if not batch:
             return
         yield batch
+
+
+def _rows_feeder(source: Any, batch_size: int, input_len: Optional[int]) -> Callable[[AsyncJobRun], Any]:
+    """The feed of a job over (async) iterable rows, ``batch_size`` at a time, as room allows."""
+    async def feed(run: AsyncJobRun) -> None:
+        run.input_len = input_len
+        size = run.batch_rows(batch_size)
+        async for batch in _batches(source, size, run):
+            await run.room(len(batch))
+            if not run.accepting:
+                run.rows_read += len(batch)  # read, never handed over: reported unfed
+                return
+            await run.feed("rows", batch, len(batch))
+        run.input_exhausted = run.accepting  # else the loop ended because the job stopped
+    return feed
