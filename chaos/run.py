@@ -136,7 +136,7 @@ def main() -> int:
             status = "ok" if not problems else "FAIL"
             print(f"[chaos] seed {seed:5} {plan.front:8} {plan.kind:8} rows {plan.rows:5} chunk {plan.chunk:4} "
                   f"conc {plan.concurrency:2} rate {plan.rate:3} faults {len(plan.faults['rules']):2} "
-                  f"-> accepted {result.accepted:5} {status}", flush=True)
+                  f"-> accepted {result.accepted:5} uncertain {int(result.extra.get('uncertainRows', 0)):5} {status}", flush=True)
             for note in plan.notes:
                 figures.setdefault("notes", {})[note] = figures.setdefault("notes", {}).get(note, 0) + 1
             if problems:

@@ -358,7 +358,7 @@ def test_orders_model_agrees_with_emulator():
     from harness.emulator import Emulator
     with Emulator("test-key") as emu:
         emu.configure({"rateLimitBulk": 0, "importDelayMs": 0})
-        for seed in range(25):
+        for seed in range(12):
             rng = random.Random(seed)
             emu.reset()
             m = OrdersModel()
