@@ -39,8 +39,8 @@ def bindings_root() -> Path:
 def write_input(plan: RunPlan, work: Path) -> Path:
     path = work / f"input-{plan.seed}.ndjson"
     with open(path, "w", encoding="utf-8") as f:
-        for contact in plan.contacts:
-            f.write(json.dumps(contact) + "\n")
+        for row in plan.input_rows:
+            f.write(json.dumps(row) + "\n")
     return path
 
 
@@ -129,11 +129,14 @@ class CliFront(Front):
 
     def command(self, plan, emu, inp, work, key):
         cli = os.environ.get("YESPO_CLI") or str(ROOT / "dist" / "bin" / "yespo")
-        argv = [cli, "upsert", str(inp), "--base-url", emu.api_url, "--concurrency", str(plan.concurrency),
+        sub = ["orders", "upsert"] if plan.kind == "orders" else ["upsert"]
+        argv = [cli, *sub, str(inp), "--base-url", emu.api_url, "--concurrency", str(plan.concurrency),
                 "--chunk-size", str(plan.chunk), "--report", str(work / "report.json"),
                 "--rejects", str(work / "rows.ndjson"), "--quiet"]
         if plan.rate:
             argv += ["--rate", str(plan.rate)]
+        if plan.kind == "orders":    # no import wait, no contact options for orders
+            return argv + ["--outcomes", str(work / "outcomes.ndjson")]
         if plan.wait:
             argv += ["--wait"]
         if plan.dedupe_on != "email":
@@ -285,6 +288,8 @@ class GoFront(Front):
 
 def _job_flags(plan: RunPlan) -> List[str]:
     """The job options the Python and Go drivers take as flags."""
+    if plan.kind == "orders":
+        return ["--kind", "orders", "--import-timeout", str(IMPORT_TIMEOUT_S)]
     flags = ["--wait"] if plan.wait else []
     flags += ["--import-timeout", str(IMPORT_TIMEOUT_S)]
     flags += ["--dedupe-on", plan.dedupe_on]

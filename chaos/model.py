@@ -448,3 +448,217 @@ def keys_of(c: dict) -> List[str]:
     if c["externalCustomerId"] is not None:
         out.append("ext:" + c["externalCustomerId"])
     return out
+
+
+# ================================================================ orders (issue 13)
+# Mirrors emulator/Sources/EmulatorCore/Model/OrderInput.swift (OrderValidation.parse),
+# OrderStore.swift (OrderStore.upsert, EmulatorWorld.applyOrder) and SideEffectContacts.swift
+# (ContactStore.contactForChannels), rule by rule:
+#   - required: externalOrderId, externalCustomerId (non-empty string, or an integer: its
+#     digits), totalCost (a number), status (one of five), date (ISO-8601; the text is kept as
+#     sent), currency (non-empty string); optional numbers taxes/shipping/discount, optional
+#     strings deliveryAddress/firstName/lastName (names ≤ 40 characters; "" is no name); email
+#     and phone: absent, null or blank is none, else valid by the contact rules (normalised);
+#     one of them is required; items: an array of objects with externalItemId and name;
+#   - a valid order is stored at once (no session), upserted by externalOrderId: last write wins;
+#   - its contact: the most recently updated live contact with its email, else with its phone;
+#     none: a new contact (confirmed, source "orders", no externalCustomerId, no segment) with
+#     the order's email and phone channels and its first/last name. An existing contact is never
+#     written.
+# Not modelled: deletion of orders, the events each order records, dates beyond "a string the
+# emulator accepts" (chaos sends only valid ISO dates or none).
+
+ORDER_STATUSES = ("INITIALIZED", "IN_PROGRESS", "DELIVERED", "CANCELLED", "ABANDONED_SHOPPING_CART")
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and v == v and v not in (float("inf"), float("-inf"))
+
+
+@dataclass
+class OrderRow:
+    externalOrderId: str
+    externalCustomerId: str
+    totalCost: float
+    status: str
+    date: str
+    currency: str
+    email: Optional[str]
+    phone: Optional[str]
+    firstName: Optional[str]
+    lastName: Optional[str]
+    sent: dict
+
+
+def parse_order(obj) -> OrderRow:
+    """OrderValidation.parse; raises Invalid."""
+    if not isinstance(obj, dict):
+        raise Invalid("order must be a JSON object")
+
+    def present(key):
+        return obj.get(key)
+
+    def ident(key) -> str:
+        v = present(key)
+        if isinstance(v, str) and v:
+            return v
+        if isinstance(v, int) and not isinstance(v, bool):
+            return str(v)
+        raise Invalid(f"{key} is required" if v is None else f"{key} must be a non-empty string")
+
+    oid, cid = ident("externalOrderId"), ident("externalCustomerId")
+    cost = present("totalCost")
+    if cost is None or not _is_number(cost):
+        raise Invalid("totalCost must be a number")
+    status = present("status")
+    if status not in ORDER_STATUSES:
+        raise Invalid("status must be one of " + ", ".join(ORDER_STATUSES))
+    date = present("date")
+    if not isinstance(date, str) or not date:
+        raise Invalid("date must be an ISO-8601 date-time string")
+    currency = present("currency")
+    if not isinstance(currency, str) or not currency:
+        raise Invalid("currency must be a non-empty string")
+    for key in ("taxes", "shipping", "discount"):
+        if present(key) is not None and not _is_number(present(key)):
+            raise Invalid(f"{key} must be a number")
+    for key in ("deliveryAddress", "firstName", "lastName"):
+        if present(key) is not None and not isinstance(present(key), str):
+            raise Invalid(f"{key} must be a string")
+    for key in ("firstName", "lastName"):
+        if present(key) is not None and len(present(key)) > 40:
+            raise Invalid(f"{key} is longer than 40 characters")
+
+    def channel(key, norm) -> Optional[str]:
+        v = present(key)
+        if v is None:
+            return None
+        if not isinstance(v, str):
+            raise Invalid(f"{key} must be a string")
+        if not v.strip():
+            return None
+        n = norm(v)
+        if n is None:
+            raise Invalid(f"invalid {key} {v!r}")
+        return n
+    email, phone = channel("email", normalise_email), channel("phone", normalise_phone)
+    if email is None and phone is None:
+        raise Invalid("an email or a phone is required")
+    items = present("items")
+    if items is not None:
+        if not isinstance(items, list):
+            raise Invalid("items must be an array")
+        for it in items:
+            if not isinstance(it, dict) or not it.get("externalItemId") or not isinstance(it.get("name"), str) \
+                    or not it["name"]:
+                raise Invalid(f"bad item {it!r}")
+            for key in ("quantity", "cost"):
+                if it.get(key) is not None and not _is_number(it[key]):
+                    raise Invalid(f"item {key} must be a number")
+    return OrderRow(oid, cid, float(cost), status, date, currency, email, phone,
+                    present("firstName") or None, present("lastName") or None, obj)
+
+
+@dataclass
+class OrderContact:
+    """A contact an order created (the only contacts an orders run makes)."""
+    id: int
+    updatedAt: int
+    channels: List[Tuple[str, str]]
+    firstName: Optional[str]
+    lastName: Optional[str]
+    rows: List[int] = field(default_factory=list)      # orders linked to it (for messages)
+    deleted: bool = False
+
+
+@dataclass
+class StoredOrderModel:
+    order: OrderRow
+    contact: OrderContact
+    row: int
+
+
+class OrdersModel:
+    """The emulator's orders and the contacts they created, after a sequence of accepted orders."""
+
+    def __init__(self) -> None:
+        self.orders: Dict[str, StoredOrderModel] = {}     # by externalOrderId, first-write order
+        self.contacts: List[OrderContact] = []
+        self.clock = 0
+
+    def _most_recent(self, kind: str, value: str) -> Optional[OrderContact]:
+        best = None
+        for c in self.contacts:
+            if (kind, value) in c.channels and not c.deleted and (best is None or c.updatedAt > best.updatedAt):
+                best = c
+        return best
+
+    def contact_for(self, o: OrderRow) -> OrderContact:
+        """ContactStore.contactForChannels: email first, then phone, else a new contact."""
+        if o.email is not None:
+            c = self._most_recent("email", o.email)
+            if c is not None:
+                return c
+        if o.phone is not None:
+            c = self._most_recent("sms", o.phone)
+            if c is not None:
+                return c
+        self.clock += 1
+        chans = ([("email", o.email)] if o.email else []) + ([("sms", o.phone)] if o.phone else [])
+        c = OrderContact(id=FIRST_ID + len(self.contacts), updatedAt=self.clock, channels=chans,
+                         firstName=o.firstName, lastName=o.lastName)
+        self.contacts.append(c)
+        return c
+
+    def apply(self, obj: dict, row: int = 0) -> StoredOrderModel:
+        """Stores one order as the emulator would; raises Invalid for one it would refuse."""
+        o = parse_order(obj)
+        c = self.contact_for(o)
+        c.rows.append(row)
+        s = StoredOrderModel(o, c, row)
+        self.orders[o.externalOrderId] = s      # a dict keeps the first write's place, as OrderStore
+        return s
+
+    def normalised_contacts(self) -> List[dict]:
+        return [normalise({"firstName": c.firstName, "lastName": c.lastName,
+                           "channels": [{"type": k, "value": v} for k, v in c.channels],
+                           "source": "orders", "confirmed": True, "deleted": c.deleted}) for c in self.contacts]
+
+    def normalised_orders(self) -> Dict[str, dict]:
+        return {oid: normalise_order_fields(s.order.externalOrderId, s.order.externalCustomerId, s.order.status,
+                                            s.order.date, s.order.totalCost, s.order.currency, s.order.email,
+                                            s.order.phone, s.order.sent, sorted(s.contact.channels))
+                for oid, s in self.orders.items()}
+
+
+def _floats(v):
+    """JSON numbers compared as floats (the emulator keeps totalCost as a double; an item's 2 and
+    2.0 are the same number)."""
+    if isinstance(v, bool) or v is None or isinstance(v, str):
+        return v
+    if isinstance(v, (int, float)):
+        return float(v)
+    if isinstance(v, list):
+        return [_floats(x) for x in v]
+    if isinstance(v, dict):
+        return {k: _floats(x) for k, x in v.items() if x is not None}
+    return v
+
+
+def normalise_order_fields(oid, cid, status, date, total, currency, email, phone, sent: dict,
+                           contact_channels) -> dict:
+    return {"externalOrderId": oid, "externalCustomerId": cid, "status": status, "date": date,
+            "totalCost": float(total), "currency": currency, "email": email, "phone": phone,
+            "firstName": sent.get("firstName") or None, "lastName": sent.get("lastName") or None,
+            "items": _floats(sent.get("items") or []),
+            "contact": [list(ch) for ch in contact_channels]}
+
+
+def normalise_stored_order(stored: dict, contacts_by_id: Dict[int, dict]) -> dict:
+    """An entry of GET /_emulator/orders in the comparison form: the order's fields, its names
+    and items as sent, and the channels of the contact it is linked to."""
+    c = contacts_by_id.get(stored.get("contactId"))
+    chans = sorted((ch["type"], ch["value"]) for ch in (c or {}).get("channels") or [])
+    return normalise_order_fields(stored["externalOrderId"], stored["externalCustomerId"], stored["status"],
+                                  stored["date"], stored["totalCost"], stored["currency"], stored.get("email"),
+                                  stored.get("phone"), stored.get("order") or {}, chans)

@@ -49,7 +49,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set
 
-from model import Invalid, Model, Options, canonical, keys_of, normalise, parse_row
+from model import (Invalid, Model, Options, OrdersModel, canonical, keys_of, normalise, normalise_email,
+                   normalise_phone, normalise_stored_order, parse_row)
 from plan import PROCESSED_THEN_FAILED, RunPlan
 
 
@@ -137,7 +138,7 @@ def uncertain_rows(plan: RunPlan, summary: dict, outcome: Dict[int, str], record
                 plan.front == "cli-kill" and not rec.get("asyncSessionId"))
             if by_dup and "duplicated" in actions:
                 out[n] = "accepted on a 'Duplicated request' answer, and this run injects that answer unprocessed"
-            elif named and {ch_["value"].lower() for ch_ in plan.contacts[n - 1].get("channels", [])} & named:
+            elif named and set(plan.row_channel_values(n)) & named:
                 out[n] = "named by a reject rule whose failures the client cannot map (failedShape message)"
             elif ch is not None and int(ch.get("index", -1)) in unmapped_chunks:
                 out[n] = "in a chunk with a failure the client could not map to a row"
@@ -145,7 +146,11 @@ def uncertain_rows(plan: RunPlan, summary: dict, outcome: Dict[int, str], record
 
 
 def check_state(plan: RunPlan, summary: dict, records: Dict[int, dict], complete: bool,
-                stored: List[dict], journalled_before_kill: Optional[Set[int]] = None) -> StateVerdict:
+                stored: List[dict], journalled_before_kill: Optional[Set[int]] = None,
+                stored_orders: Optional[List[dict]] = None) -> StateVerdict:
+    if plan.kind == "orders":
+        return check_orders_state(plan, summary, records, complete, stored_orders or [], stored,
+                                  journalled_before_kill)
     v = StateVerdict()
     outcome: Dict[int, str] = {n: r["outcome"] for n, r in records.items()}
     if not complete:       # the front end lists failed rows only: every other row was accepted
@@ -239,3 +244,125 @@ def _show(c: dict) -> str:
     if c.get("source") != "import" or c.get("confirmed") is not True:
         d["source"], d["confirmed"] = c.get("source"), c.get("confirmed")
     return json.dumps(d, ensure_ascii=False)
+
+
+# ---------------------------------------------------------------- orders (issue 13)
+
+def order_row_keys(order: dict) -> Set[str]:
+    """The keys an order can match or write: its externalOrderId (the order it replaces) and its
+    normalised email and phone (the contact it links to or creates). Invalid orders have none."""
+    out: Set[str] = set()
+    if not isinstance(order, dict):
+        return out
+    oid = order.get("externalOrderId")
+    if isinstance(oid, (str, int)) and not isinstance(oid, bool) and oid != "":
+        out.add(f"order:{oid}")
+    for key, kind, norm in (("email", "email", normalise_email), ("phone", "sms", normalise_phone)):
+        v = order.get(key)
+        if isinstance(v, str) and v.strip() and norm(v):
+            out.add(f"{kind}:{norm(v)}")
+    return out
+
+
+def check_orders_state(plan: RunPlan, summary: dict, records: Dict[int, dict], complete: bool,
+                       stored_orders: List[dict], stored_contacts: List[dict],
+                       journalled_before_kill: Optional[Set[int]] = None) -> StateVerdict:
+    """The orders run's state oracle: applying the accepted orders one at a time, in input order,
+    to chaos/model.py's OrdersModel must give the emulator's orders (by externalOrderId: status,
+    totalCost, date, currency, email, phone, externalCustomerId, names and items as sent, and the
+    channels of the contact it is linked to) and the contacts the orders created (channels, names,
+    source "orders", confirmed). Uncertain rows are set aside with their components, as for
+    contacts; components are linked by externalOrderId, email and phone."""
+    v = StateVerdict()
+    outcome: Dict[int, str] = {n: r["outcome"] for n, r in records.items()}
+    if not complete:
+        for n in range(1, plan.rows + 1):
+            outcome.setdefault(n, "accepted")
+    v.uncertain = uncertain_rows(plan, summary, outcome, records, journalled_before_kill)
+    comp = _Components()
+    keys_by_row: Dict[int, Set[str]] = {}
+    for n in range(1, plan.rows + 1):
+        if outcome.get(n) == "accepted" or n in v.uncertain:
+            keys_by_row[n] = order_row_keys(plan.orders[n - 1])
+            comp.join(keys_by_row[n])
+    tainted_roots = {comp.find(k) for n in v.uncertain for k in keys_by_row.get(n, ())}
+
+    def tainted(keys) -> bool:
+        return any(k in comp.parent and comp.find(k) in tainted_roots for k in keys)
+
+    model = OrdersModel()
+    for n in range(1, plan.rows + 1):
+        if outcome.get(n) != "accepted" or n in v.uncertain:
+            continue
+        try:
+            model.apply(plan.orders[n - 1], row=n)
+        except Invalid as e:
+            v.problems.append(f"row {n} is reported accepted, but the emulator would refuse it: {e}")
+
+    def order_keys(o: dict) -> List[str]:
+        ks = [f"order:{o['externalOrderId']}"]
+        if o.get("email"):
+            ks.append("email:" + o["email"])
+        if o.get("phone"):
+            ks.append("sms:" + o["phone"])
+        return ks + [f"{t}:{x}" for t, x in o["contact"]]
+
+    # orders, by externalOrderId
+    contacts_by_id = {c.get("id"): c for c in stored_contacts}
+    want_o = {oid: o for oid, o in model.normalised_orders().items() if not tainted(order_keys(o))}
+    have_o = {}
+    for s in stored_orders:
+        o = normalise_stored_order(s, contacts_by_id)
+        if not tainted(order_keys(o)):
+            have_o[o["externalOrderId"]] = o
+    bad_orders = sorted(oid for oid in set(want_o) | set(have_o)
+                        if canonical(want_o.get(oid) or {}) != canonical(have_o.get(oid) or {}))
+    lost_orders = [oid for oid in want_o if oid not in have_o]
+    lost_ids = set(lost_orders)
+    v.lost = sum(1 for n in range(1, plan.rows + 1) if outcome.get(n) == "accepted" and n not in v.uncertain
+                 and plan.orders[n - 1].get("externalOrderId") in lost_ids)
+
+    # contacts the orders created, as a multiset
+    expected = [(c, n) for c, n in zip(model.contacts, model.normalised_contacts()) if not tainted(keys_of(n))]
+    got = [g for g in (normalise(s) for s in stored_contacts) if not tainted(keys_of(g))]
+    want_c = Counter(canonical(n) for _, n in expected)
+    have_c = Counter(canonical(g) for g in got)
+    missing, extra = want_c - have_c, have_c - want_c
+    bad_contacts = max(sum(missing.values()), sum(extra.values()))
+    v.compared = len(want_o) + len(expected)
+    v.mismatches = len(bad_orders) + bad_contacts
+    if not v.mismatches:
+        return v
+
+    lines = [f"state: {len(bad_orders)} of {len(want_o)} orders and {bad_contacts} of {len(expected)} contacts "
+             f"differ from applying the accepted orders in input order ({len(lost_orders)} orders missing; "
+             f"{len(v.uncertain)} uncertain rows set aside)"]
+    if bad_orders:
+        oid = min(bad_orders, key=lambda x: min([n for n in range(1, plan.rows + 1)
+                                                 if plan.orders[n - 1].get("externalOrderId") == x] or [0]))
+        lines += ["  first differing order:",
+                  f"    expected {json.dumps(want_o.get(oid), ensure_ascii=False)}",
+                  f"    got      {json.dumps(have_o.get(oid), ensure_ascii=False)}"]
+        keys = set(order_keys(want_o.get(oid) or have_o[oid]))
+    else:
+        first = min(((c.rows[0] if c.rows else 0, n) for c, n in expected if canonical(n) in missing),
+                    key=lambda t: t[0], default=None)
+        want = first[1] if first else None
+        ks = set(keys_of(want)) if want else set(keys_of(next(g for g in got if canonical(g) in extra)))
+        near = [g for g in got if set(keys_of(g)) & ks]
+        lines += ["  first differing contact:",
+                  f"    expected {_show(want) if want else '(none: the emulator has a contact the model does not)'}"]
+        lines += [f"    got      {_show(g)}" for g in near[:3]] or ["    got      (no contact with any of its keys)"]
+        keys = ks | {k for g in near for k in keys_of(g)}
+    roots = {comp.find(k) for k in keys if k in comp.parent}
+    touching = [n for n in range(1, plan.rows + 1)
+                if order_row_keys(plan.orders[n - 1]) & keys
+                or any(k in comp.parent and comp.find(k) in roots for k in keys_by_row.get(n, ()))]
+    lines.append("  input rows with its keys (row outcome order):")
+    for n in touching[:12]:
+        why = f" [{v.uncertain[n]}]" if n in v.uncertain else ""
+        lines.append(f"    {n:5} {outcome.get(n, '?'):9} {json.dumps(plan.orders[n - 1], ensure_ascii=False)}{why}")
+    if len(touching) > 12:
+        lines.append(f"    … {len(touching) - 12} more")
+    v.problems.append("\n".join(lines))
+    return v

@@ -5,8 +5,9 @@ the Python binding, the Go binding), and then checks the invariants against the 
 state:
 
   1. every input row has exactly one outcome, and the counts add up to the input;
-  2. the emulator's final contacts are what applying the rows reported accepted one at a time,
-     in input order, to a model of the emulator gives (chaos/oracle.py, chaos/model.py);
+  2. the emulator's final contacts (and, in an orders run, its orders and the contacts they
+     created) are what applying the rows reported accepted one at a time, in input order, to a
+     model of the emulator gives (chaos/oracle.py, chaos/model.py);
   3. exactly the deliberately bad rows are reported invalid;
   4. the request budget was never exceeded and no more than the configured concurrency was in flight;
   5. the front end never crashed and the API key appears in none of its output.
@@ -14,6 +15,7 @@ state:
     python chaos/run.py --runs 300            # make chaos
     python chaos/run.py --runs 15 --first-seed 1000   # the short version inside make test
     python chaos/run.py --seed 1234 --front go   # replay one failing run
+    python chaos/run.py --runs 40 --kind orders  # orders runs only (a seed's kind is drawn otherwise)
     python chaos/run.py --runs 4 --tls           # through nginx: HTTPS + HTTP/2, CA from CURL_CA_BUNDLE
 """
 from __future__ import annotations
@@ -73,6 +75,8 @@ def main() -> int:
     ap.add_argument("--first-seed", type=int, default=1)
     ap.add_argument("--seed", type=int, help="replay exactly this seed")
     ap.add_argument("--front", choices=sorted(FRONTS), help="force one front end")
+    ap.add_argument("--kind", choices=["contacts", "orders"],
+                    help="force contacts or orders runs (by default each seed draws its kind, ~35%% orders)")
     ap.add_argument("--no-ack-on", action="store_true",
                     help="diagnostic: keep the emulator's importOrder but do not ask the client to acknowledge "
                          "on finished (the oracle should then find stale overwrites)")
@@ -91,7 +95,8 @@ def main() -> int:
         range(args.first_seed, args.first_seed + args.runs))
     figures = {"tls": bool(args.tls), "runs": 0, "failed": 0, "rowsMoved": 0, "rowsLost": 0, "stateMismatches": 0,
                "runsWithStateMismatch": 0, "uncertainRows": 0, "faultsInjected": 0,
-               "requests": 0, "crashes": 0, "byFront": {}, "seconds": 0.0}
+               "requests": 0, "crashes": 0, "byFront": {}, "seconds": 0.0,
+               "ordersRuns": 0, "ordersMoved": 0, "ordersStateMismatches": 0, "ordersLost": 0}
     failures = []
     started = time.monotonic()
     with contextlib.ExitStack() as stack:
@@ -104,7 +109,7 @@ def main() -> int:
             emu = ThroughFront(emu, front)
             print(f"[chaos] through nginx at {front.api_url} (TLS + HTTP/2)", flush=True)
         for seed in seeds:
-            plan: RunPlan = draw_plan(seed, forced_front=args.front)
+            plan: RunPlan = draw_plan(seed, forced_front=args.front, forced_kind=args.kind)
             if args.no_ack_on and plan.ack_on:
                 plan.ack_on = None
                 plan.notes.append("--no-ack-on: importOrder kept, client not told")
@@ -121,12 +126,17 @@ def main() -> int:
             figures["uncertainRows"] += int(result.extra.get("uncertainRows", 0))
             figures["faultsInjected"] += stats.get("faultsInjected", 0)
             figures["requests"] += stats.get("requests", 0)
+            if plan.kind == "orders":
+                figures["ordersRuns"] += 1
+                figures["ordersMoved"] += result.accepted
+                figures["ordersStateMismatches"] += int(result.extra.get("stateMismatches", 0))
+                figures["ordersLost"] += int(result.extra.get("lost", 0))
             if result.crashed:
                 figures["crashes"] += 1
             status = "ok" if not problems else "FAIL"
-            print(f"[chaos] seed {seed:5} {plan.front:6} rows {plan.rows:5} chunk {plan.chunk:4} "
+            print(f"[chaos] seed {seed:5} {plan.front:8} {plan.kind:8} rows {plan.rows:5} chunk {plan.chunk:4} "
                   f"conc {plan.concurrency:2} rate {plan.rate:3} faults {len(plan.faults['rules']):2} "
-                  f"-> accepted {result.accepted:5} {status}", flush=True)
+                  f"-> accepted {result.accepted:5} uncertain {int(result.extra.get('uncertainRows', 0)):5} {status}", flush=True)
             for note in plan.notes:
                 figures.setdefault("notes", {})[note] = figures.setdefault("notes", {}).get(note, 0) + 1
             if problems:
@@ -137,22 +147,25 @@ def main() -> int:
                 (keep / "emulator-contacts.ndjson").write_text(
                     "".join(json.dumps(c) + "\n" for c in emu.contacts()))
                 (keep / "emulator-imports.json").write_text(json.dumps(emu._call("GET", "/imports"), indent=1))
+                if plan.kind == "orders":
+                    (keep / "emulator-orders.json").write_text(json.dumps(emu._call("GET", "/orders"), indent=1))
                 for name in ("report.json", "rows.ndjson", "outcomes.ndjson", "journal", f"input-{seed}.ndjson"):
                     if (work / name).exists():
                         (keep / name).write_bytes((work / name).read_bytes())
                 figures["failed"] += 1
-                failures.append((seed, plan.front, problems))
+                failures.append((seed, plan.front, plan.kind, problems))
                 for p in problems:
                     print(f"        {p}")
-                print(f"        replay: python chaos/run.py --seed {seed} --front {plan.front}{' --tls' if args.tls else ''}   (files: {keep})")
+                print(f"        replay: python chaos/run.py --seed {seed} --front {plan.front} --kind {plan.kind}"
+                      f"{' --tls' if args.tls else ''}   (files: {keep})")
     figures["seconds"] = round(time.monotonic() - started, 1)
     print("[chaos] " + json.dumps(figures))
     if args.summary:
         Path(args.summary).write_text(json.dumps(figures, indent=2) + "\n")
     if failures:
         print(f"[chaos] {len(failures)} of {len(seeds)} runs broke an invariant:")
-        for seed, front, problems in failures:
-            print(f"  python chaos/run.py --seed {seed} --front {front}   # {problems[0].splitlines()[0]}")
+        for seed, front, kind, problems in failures:
+            print(f"  python chaos/run.py --seed {seed} --front {front} --kind {kind}   # {problems[0].splitlines()[0]}")
         return 1
     print(f"{len(seeds)} passed, 0 failed")
     return 0

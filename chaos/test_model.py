@@ -14,7 +14,8 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from model import Invalid, Model, Options, canonical, normalise, normalise_email, normalise_phone  # noqa: E402
+from model import (Invalid, Model, Options, OrdersModel, canonical, normalise, normalise_email,  # noqa: E402
+                   normalise_phone, normalise_stored_order)
 
 E = Options()                       # dedupeOn email, no contactFields
 
@@ -279,6 +280,110 @@ def test_model_agrees_with_emulator():
             want = sorted(canonical(c) for c in m.normalised())
             assert got == want, f"seed {seed} ({dedupe}): model and emulator differ:\n" + \
                 "\n".join(sorted(set(want) ^ set(got))[:6])
+
+
+# ---------------------------------------------------------------- orders (issue 13)
+
+def order(oid, email=None, phone=None, **kw):
+    o = {"externalOrderId": oid, "externalCustomerId": f"c-{oid}", "totalCost": 10, "status": "DELIVERED",
+         "date": "2025-06-01T12:00:00", "currency": "UAH"}
+    if email is not None:
+        o["email"] = email
+    if phone is not None:
+        o["phone"] = phone
+    o.update(kw)
+    return o
+
+
+def test_orders_last_write_wins_and_keeps_its_place():
+    m = OrdersModel()
+    m.apply(order("o1", "a@x.io", status="INITIALIZED"))
+    m.apply(order("o2", "b@x.io"))
+    m.apply(order("o1", "a@x.io", status="CANCELLED", totalCost=12.5, items=[{"externalItemId": "i", "name": "N"}]))
+    assert list(m.orders) == ["o1", "o2"]
+    o = m.normalised_orders()["o1"]
+    assert (o["status"], o["totalCost"], o["items"]) == ("CANCELLED", 12.5, [{"externalItemId": "i", "name": "N"}])
+
+
+def test_orders_create_a_contact_once_and_never_update_it():
+    m = OrdersModel()
+    m.apply(order("o1", " A@X.io ", firstName="First", lastName="L"))
+    m.apply(order("o2", "a@x.io", firstName="Second"))
+    m.apply(order("o3", phone="+380 50 111-22-33", firstName="P"))
+    m.apply(order("o4", "new@x.io", "380501112233", firstName="ByPhone"))   # email unknown: the phone's contact
+    assert [(c.firstName, c.lastName, c.channels) for c in m.contacts] == [
+        ("First", "L", [("email", "a@x.io")]), ("P", None, [("sms", "380501112233")])]
+    assert m.orders["o4"].contact is m.contacts[1] and m.orders["o2"].contact is m.contacts[0]
+    assert all(c["source"] == "orders" and c["confirmed"] for c in m.normalised_contacts())
+
+
+def test_orders_validation():
+    m = OrdersModel()
+    for bad in (order("o1", "a@x.io", status="LOST"), order("o1"), order("o1", "a@x.io", totalCost="abc"),
+                order("o1", "not-an-email"), order("", "a@x.io"), order("o1", "a@x.io", currency=""),
+                order("o1", "a@x.io", items=[{"name": "no id"}]), order("o1", "a@x.io", firstName="x" * 41),
+                order("o1", "a@x.io", taxes="1"), order("o1", email="  ", phone=None)):
+        try:
+            m.apply(bad)
+            raise AssertionError(f"{bad} should be invalid")
+        except Invalid:
+            pass
+    m.apply(order(7, email="", phone="380501112233", firstName=""))     # blank email is none, "" no name
+    assert "7" in m.orders and m.contacts[0].firstName is None
+
+
+def random_orders(rng: random.Random, n: int):
+    """Orders over a small key space: ids repeat, emails and phones are shared."""
+    out = []
+    for i in range(n):
+        o = order("o" + str(rng.randint(0, 9)), status=rng.choice(["INITIALIZED", "DELIVERED", "CANCELLED"]),
+                  totalCost=rng.choice([1, 2.5, 30, 99.99]), firstName=f"F{i}")
+        if rng.random() < 0.8:
+            o["email"] = rng.choice(["a", "b", "c", "A"]) + "@x.io"
+        if rng.random() < 0.5 or "email" not in o:
+            o["phone"] = "38050111223" + str(rng.randint(0, 3))
+        if rng.random() < 0.5:
+            o["items"] = [{"externalItemId": f"i{i}", "name": "N", "quantity": rng.randint(1, 3), "cost": 1.5}]
+        if rng.random() < 0.3:
+            o["lastName"] = "L" + str(i)
+        out.append(o)
+    return out
+
+
+def test_orders_model_agrees_with_emulator():
+    binary = _emulator_binary()
+    if binary is None:
+        return
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from harness.emulator import Emulator
+    with Emulator("test-key") as emu:
+        emu.configure({"rateLimitBulk": 0, "importDelayMs": 0})
+        for seed in range(12):
+            rng = random.Random(seed)
+            emu.reset()
+            m = OrdersModel()
+            rows = random_orders(rng, 40)
+            for r in rows:
+                m.apply(r)
+            i = 0
+            while i < len(rows):
+                k = rng.randint(1, 8)
+                req = urllib.request.Request(emu.api_url + "/orders", data=json.dumps({"orders": rows[i:i + k]}).encode(),
+                                             method="POST", headers={"Content-Type": "application/json",
+                                                                     "Authorization": "Basic OnRlc3Qta2V5"})
+                with urllib.request.urlopen(req) as r:
+                    ans = json.loads(r.read())
+                assert "failedOrders" not in ans, ans
+                i += k
+            contacts = emu.contacts()
+            by_id = {c["id"]: c for c in contacts}
+            got_c = sorted(canonical(normalise(c)) for c in contacts)
+            want_c = sorted(canonical(c) for c in m.normalised_contacts())
+            assert got_c == want_c, f"seed {seed}: contacts differ:\n" + "\n".join(sorted(set(got_c) ^ set(want_c)))
+            stored = emu._call("GET", "/orders")
+            got_o = [canonical(normalise_stored_order(o, by_id)) for o in stored]
+            want_o = [canonical(o) for o in m.normalised_orders().values()]
+            assert got_o == want_o, f"seed {seed}: orders differ:\n" + "\n".join(sorted(set(got_o) ^ set(want_o)))
 
 
 if __name__ == "__main__":

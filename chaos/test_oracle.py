@@ -16,7 +16,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from model import Model, Options  # noqa: E402
+from model import Model, Options, OrdersModel  # noqa: E402
 from oracle import check_state  # noqa: E402
 from plan import RunPlan  # noqa: E402
 
@@ -175,6 +175,142 @@ def test_oracle_catches_a_naive_sender_after_a_dropped_request():
         v = check_state(plan, SUMMARY, recs, True, emu.contacts())
         assert v.mismatches == 1, v.problems
         assert '"firstName": "F3"' in v.problems[0] and '"firstName": "F1"' in v.problems[0]
+        CAUGHT.append(v.problems[0])
+
+
+# ---------------------------------------------------------------- orders (issue 13)
+
+def _order(oid, email, first, status="DELIVERED", cost=10, phone=None):
+    o = {"externalOrderId": oid, "externalCustomerId": "c-" + oid, "totalCost": cost, "status": status,
+         "date": "2025-06-01T12:00:00", "currency": "UAH", "email": email, "firstName": first}
+    if phone:
+        o["phone"] = phone
+    return o
+
+
+ORDERS = [
+    _order("X", "a@x.io", "N1", status="INITIALIZED", cost=10),
+    _order("Y", "b@x.io", "N2"),
+    _order("X", "a@x.io", "N1", status="DELIVERED", cost=15),      # the later version of X
+    _order("Z", "b@x.io", "N4"),                                    # b@'s contact is N2's
+]
+
+
+def orders_plan(orders, **kw) -> RunPlan:
+    p = plan_of([], **kw)
+    p.kind, p.orders, p.rows = "orders", orders, len(orders)
+    return p
+
+
+def stored_orders_after(orders, order):
+    """(orders, contacts) as GET /_emulator/orders and /_emulator/contacts give them after applying
+    these rows (1-based) in this order."""
+    m = OrdersModel()
+    for n in order:
+        m.apply(orders[n - 1], row=n)
+    contacts = [{"id": c.id, "firstName": c.firstName, "lastName": c.lastName,
+                 "channels": [{"type": t, "value": v} for t, v in c.channels], "groups": [],
+                 "source": "orders", "confirmed": True, "deleted": False} for c in m.contacts]
+    stored = [{"externalOrderId": s.order.externalOrderId, "externalCustomerId": s.order.externalCustomerId,
+               "status": s.order.status, "date": s.order.date, "totalCost": s.order.totalCost,
+               "currency": s.order.currency, "email": s.order.email, "contactId": s.contact.id,
+               "order": s.order.sent} for s in m.orders.values()]
+    return stored, contacts
+
+
+def check_orders(order, recs=ALL_ACCEPTED, summary=SUMMARY, **kw):
+    o, c = stored_orders_after(ORDERS, order)
+    return check_state(orders_plan(ORDERS, **kw), summary, recs, True, c, stored_orders=o)
+
+
+def test_orders_input_order_and_independent_reorders_pass():
+    for order in ([1, 2, 3, 4], [1, 3, 2, 4], [2, 4, 1, 3]):
+        v = check_orders(order)
+        assert v.mismatches == 0 and not v.problems, (order, v.problems)
+        assert v.compared == 3 + 2
+
+
+def test_orders_stale_version_is_caught():
+    v = check_orders([3, 2, 1, 4])          # X's first version lands last
+    assert v.mismatches == 1, v.problems
+    assert '"status": "INITIALIZED"' in v.problems[0] and "first differing order" in v.problems[0], v.problems
+
+
+def test_orders_contact_created_by_a_later_order_is_caught():
+    v = check_orders([1, 4, 2, 3])          # Z creates b@'s contact with N4's name
+    assert v.mismatches == 1 and "first differing contact" in v.problems[0], v.problems
+    assert '"firstName": "N4"' in v.problems[0] and '"firstName": "N2"' in v.problems[0]
+
+
+def test_orders_contact_by_phone_landing_first_is_caught():
+    orders = [_order("P", "p@x.io", "A", phone="380501112233"), _order("Q", "q@x.io", "B", phone="380501112233")]
+    recs = {1: {"row": 1, "outcome": "accepted"}, 2: {"row": 2, "outcome": "accepted"}}
+    o, c = stored_orders_after(orders, [2, 1])       # q@'s contact exists, p@'s does not
+    v = check_state(orders_plan(orders), SUMMARY, recs, True, c, stored_orders=o)
+    assert v.mismatches >= 2, v.problems               # both orders link elsewhere, contacts differ
+
+
+def test_orders_lost_and_uncertain():
+    v = check_orders([1, 2, 3])               # Z never stored
+    assert v.mismatches == 1 and v.lost == 1, v.problems
+    recs = {**ALL_ACCEPTED, 4: {"row": 4, "outcome": "notSent"}}
+    for order in ([1, 2, 3], [1, 4, 2, 3], [1, 2, 3, 4]):
+        v = check_orders(order, recs)
+        assert v.mismatches == 0 and v.compared == 2, (order, v.problems)   # only X (order + contact) compared
+    recs = {**ALL_ACCEPTED, 2: {"row": 2, "outcome": "rejected"}}
+    v = check_orders([1, 3, 4], recs)         # rejected on the first attempt: strict, Z makes b@'s contact
+    assert v.mismatches == 0, v.problems
+    v = check_orders([1, 2, 3, 4], recs)
+    assert v.mismatches >= 1
+
+
+def test_orders_duplicated_answers_are_strict_unless_injected():
+    recs = {**ALL_ACCEPTED, 3: {"row": 3, "outcome": "accepted", "acceptedBy": "duplicatedRequest"}}
+    assert check_orders([1, 2, 4], recs).mismatches == 1
+    assert check_orders([1, 2, 4], recs, rules=[{"action": "duplicated"}]).mismatches == 0
+
+
+def naive_upsert_orders(api_url: str, key: str, orders, chunk: int, gap_s: float):
+    """naive_upsert for POST /orders: parallel chunks, each retried on its own."""
+    auth = "Basic " + base64.b64encode(f":{key}".encode()).decode()
+
+    def send(rows):
+        body = json.dumps({"orders": rows}).encode()
+        for attempt in range(5):
+            req = urllib.request.Request(api_url + "/orders", data=body, method="POST",
+                                         headers={"Content-Type": "application/json", "Authorization": auth})
+            try:
+                with urllib.request.urlopen(req, timeout=5) as r:
+                    json.loads(r.read())
+                return
+            except (urllib.error.URLError, ConnectionError, ValueError):
+                time.sleep(0.4)
+        raise RuntimeError("retries ran out")
+
+    threads = []
+    for i in range(0, len(orders), chunk):
+        t = threading.Thread(target=send, args=(orders[i:i + chunk],))
+        t.start()
+        threads.append(t)
+        time.sleep(gap_s)
+    for t in threads:
+        t.join()
+    return {n: {"row": n, "outcome": "accepted"} for n in range(1, len(orders) + 1)}
+
+
+def test_oracle_catches_a_naive_orders_sender_after_a_dropped_request():
+    if _emulator_binary() is None:
+        return
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from harness.emulator import Emulator
+    with Emulator("test-key") as emu:
+        emu.configure({"rateLimitBulk": 0, "importDelayMs": 0})
+        emu.set_faults({"seed": 1, "rules": [{"method": "POST", "path": "/api/v1/orders", "action": "drop", "count": 1}]})
+        recs = naive_upsert_orders(emu.api_url, "test-key", ORDERS, chunk=2, gap_s=0.1)
+        v = check_state(orders_plan(ORDERS), SUMMARY, recs, True, emu.contacts(), stored_orders=emu._call("GET", "/orders"))
+        # X's first version overwrote the later one, and Z created b@'s contact with its name
+        assert v.mismatches == 2, v.problems
+        assert '"status": "INITIALIZED"' in v.problems[0], v.problems[0]
         CAUGHT.append(v.problems[0])
 
 

@@ -1,5 +1,6 @@
-"""Chaos front end for the Python binding: upserts an NDJSON file through `upsert_contacts` fed
-by a generator (the path most scripts take) and writes the report summary and every row's outcome."""
+"""Chaos front end for the Python binding: upserts an NDJSON file through `upsert_contacts` (or,
+with `--kind orders`, `upsert_orders`) fed by a generator (the path most scripts take) and writes
+the report summary and every row's outcome."""
 from __future__ import annotations
 
 import argparse
@@ -28,6 +29,7 @@ def main() -> int:
     ap.add_argument("--group", action="append", default=[])
     ap.add_argument("--ack-on")
     ap.add_argument("--import-timeout", type=float, default=1200.0)
+    ap.add_argument("--kind", choices=["contacts", "orders"], default="contacts")
     a = ap.parse_args()
     job = {"wait": a.wait, "batch_size": 1000, "dedupe_on": a.dedupe_on}
     if a.group:
@@ -37,7 +39,10 @@ def main() -> int:
     with yespo.Client(os.environ["YESPO_API_KEY"], base_url=a.base_url, concurrency=a.concurrency,
                       rate_limit=a.rate, chunk_size=a.chunk_size, retry_base=0.05, retry_max=1.0,
                       import_poll_interval=0.1, import_timeout=a.import_timeout) as client:
-        report = client.upsert_contacts(rows(a.input), **job)
+        if a.kind == "orders":      # orders take no import wait and no contact options
+            report = client.upsert_orders(rows(a.input))
+        else:
+            report = client.upsert_contacts(rows(a.input), **job)
         with open(a.report, "w", encoding="utf-8") as f:
             json.dump(report.summary(), f)
         with open(a.rows, "w", encoding="utf-8") as f:

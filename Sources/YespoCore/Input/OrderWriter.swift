@@ -7,6 +7,10 @@
 struct OrderFacts {
     var externalOrderId: ValueBytes?
     var seen: UInt16 = 0
+    /// The hashes of its normalised email and phone: an order whose email/phone matches no contact
+    /// creates one (with the order's name), so two orders of one new email are ordered like two
+    /// contact rows are — else the later order's name could win.
+    var orderKeys = OrderKeys()
 }
 
 enum OrderField: UInt16, CaseIterable {
@@ -53,9 +57,11 @@ struct OrderWriter {
             case .date, .currency, .firstName, .lastName, .deliveryAddress:
                 if try w.string(field.name, literal) == nil { return true }
             case .email:
-                try Self.writeChannel(&w, literal, field)
+                let value = try Self.writeChannel(&w, literal, field)
+                facts.orderKeys.insert(OrderKeys.hash(.email, w.out.bytes(value)))
             case .phone:
-                try Self.writeChannel(&w, literal, field)
+                let value = try Self.writeChannel(&w, literal, field)
+                facts.orderKeys.insert(OrderKeys.hash(.phone, w.out.bytes(value)))
             case .items:
                 try Self.writeItems(&w, literal)
             }
@@ -85,19 +91,24 @@ struct OrderWriter {
         text.withUTF8 { appendJSONString(UnsafeRawBufferPointer($0), into: &w.out) }
     }
 
-    /// email / phone: normalised as a contact's channel value is.
-    private static func writeChannel(_ w: inout ObjectWriter, _ literal: UnsafeRawBufferPointer, _ field: OrderField) throws(RowProblem) {
+    /// email / phone: normalised as a contact's channel value is. Returns where the normalised
+    /// value (without its quotes) lies in the output.
+    private static func writeChannel(_ w: inout ObjectWriter, _ literal: UnsafeRawBufferPointer,
+                                     _ field: OrderField) throws(RowProblem) -> Range<Int> {
         guard w.c.current == JSONByte.quote else { throw w.typeProblem(field.name, "a string") }
         let t = try w.c.scanString()
         let value = w.c.decoded(t)
+        var start = 0
         try withBytes(value) { (v) throws(RowProblem) in
             w.beginMember(literal)
+            start = w.out.count
             if field == .email {
                 try ChannelRules.appendEmail(v, path: { "email" }, into: &w.out)
             } else {
                 try ChannelRules.appendPhone(v, path: { "phone" }, into: &w.out)
             }
         }
+        return (start + 1)..<(w.out.count - 1)
     }
 
     /// items: an array of objects, each with externalItemId and name; quantity and cost numbers.

@@ -21,8 +21,30 @@ let goodOrder = #"{"externalOrderId":"o-1","externalCustomerId":"c-1","totalCost
         let v = kindVerdict(goodOrder, p)
         #expect(v.output == #"{"externalOrderId":"o-1","externalCustomerId":"c-1","totalCost":12.5,"status":"DELIVERED","date":"2025-01-02T10:00:00","currency":"UAH","email":"ann@example.com","items":[{"externalItemId":"i-1","name":"Mug","quantity":2,"cost":6.25}],"custom":{"a":1}}"#)
         #expect(v.prepared?.matchKey == "order:o-1")
-        #expect(v.prepared?.orderKeys.count == 1)
-        #expect(v.prepared?.orderKeys[0] == OrderKeys.hash(.orderId, "o-1"))
+        #expect(v.prepared?.orderKeys.count == 2)
+        #expect(v.prepared?.orderKeys.contains { $0 == OrderKeys.hash(.orderId, "o-1") } == true)
+        #expect(v.prepared?.orderKeys.contains { $0 == OrderKeys.hash(.email, "ann@example.com") } == true)
+    }
+
+    /// Issue 13: an order whose email/phone is unknown creates a contact with the order's name, so
+    /// two orders of one new email (other ids) must be ordered like two rows of one contact: they
+    /// share an OrderKeys hash of the normalised email (and of the phone digits).
+    @Test func ordersOfOneEmailOrPhoneShareAnOrderKey() {
+        func keys(_ json: String, _ p: OrderPreparer = OrderPreparer(options: UpsertOptions())) -> [UInt64] {
+            guard let k = kindVerdict(json, p).prepared?.orderKeys else { return [] }
+            return (0..<k.count).map { k[$0] }
+        }
+        let first = keys(#"{"externalOrderId":"o-1","externalCustomerId":"c-1","totalCost":1,"status":"DELIVERED","date":"d","currency":"U","email":"ann@example.com","phone":"380501112233","firstName":"Ann"}"#)
+        let sameEmail = keys(#"{"externalOrderId":"o-2","externalCustomerId":"c-2","totalCost":2,"status":"DELIVERED","date":"d","currency":"U","email":" ANN@example.com","firstName":"Bob"}"#)
+        let samePhone = keys(#"{"externalOrderId":"o-3","externalCustomerId":"c-3","totalCost":3,"status":"DELIVERED","date":"d","currency":"U","email":"cy@example.com","phone":"+380 50 111-22-33"}"#)
+        let other = keys(#"{"externalOrderId":"o-4","externalCustomerId":"c-4","totalCost":4,"status":"DELIVERED","date":"d","currency":"U","email":"dee@example.com"}"#)
+        #expect(first.count == 3 && sameEmail.count == 2 && samePhone.count == 3 && other.count == 2)
+        #expect(Set(first).intersection(sameEmail) == [OrderKeys.hash(.email, "ann@example.com")])
+        #expect(Set(first).intersection(samePhone) == [OrderKeys.hash(.phone, "380501112233")])
+        #expect(Set(first).isDisjoint(with: other))
+        var o = UpsertOptions()
+        o.validate = false      // sent as given, still ordered by its (normalised) email
+        #expect(Set(keys(#"{"externalOrderId":"o-5","externalCustomerId":"c-5","totalCost":5,"status":"DELIVERED","date":"d","currency":"U","email":"Ann@Example.com"}"#, OrderPreparer(options: o))).contains(OrderKeys.hash(.email, "ann@example.com")))
     }
 
     @Test func integerIdsBecomeStrings() {
