@@ -45,11 +45,18 @@ def test_orders_journal_resume_and_dry_run(emu, tmp_path):
     assert summary_json(dry)["dryRun"] is True
 
 
-def test_contact_flags_are_refused_for_orders(emu, tmp_path):
+def test_contact_flags_are_not_flags_of_orders(emu, tmp_path):
     path = orders_csv(tmp_path, 2)
-    p = run_cli(["orders", "upsert", "--group", "VIP", str(path)], emu=emu)
-    assert p.returncode == 2
-    assert '"groupNames" cannot be used with "kind": "orders"' in p.stderr
+    for flag in (["--group", "VIP"], ["--dedupe-on", "sms"], ["--wait"], ["--map", "A=email"]):
+        p = run_cli(["orders", "upsert", *flag, str(path)], emu=emu)
+        assert p.returncode == 2, flag
+        assert f"Unknown option '{flag[0]}'" in p.stderr
+    # Nor does the help offer them; the flags every run shares are there.
+    h = run_cli(["orders", "upsert", "--help"], emu=emu).stdout
+    assert "--dedupe-on" not in h and "--wait" not in h and "--group" not in h
+    assert "--concurrency" in h and "--journal" in h and "--delimiter" in h
+    p = run_cli(["orders", "upsert", "--chunk-size", "1001", str(path)], emu=emu)
+    assert p.returncode == 2 and "--chunk-size must be 1 to 1000" in p.stderr
 
 
 def test_event_upsert_csv(emu, tmp_path):

@@ -20,7 +20,7 @@ public enum JobKind: String, Sendable, CaseIterable {
     var usesV2: Bool { self == .events }
 
     /// Rows one request may carry (the API's limits: 3000 contacts, 1000 orders, 1 event).
-    var maxRowsPerRequest: Int {
+    public var maxRowsPerRequest: Int {
         switch self {
         case .contacts: return 3000
         case .orders: return 1000

@@ -1,9 +1,10 @@
 // `yespo orders upsert FILE...` and `yespo event upsert FILE...` (subcommands of OrdersCommand and
 // EventCommand, beside `orders delete` and `event send`): the upsert command's flags and
-// run (journal, --resume, --dry-run, --rejects, --outcomes, progress, exit codes) with the job's
-// kind set. Contact-only flags (--dedupe-on, --group, --wait, ...) are refused by the engine
-// with a message naming the option and the kind.
+// run (journal, --resume, --dry-run, --rejects, --outcomes, progress, exit codes: JobRunOptions) and
+// how files are read (InputReadOptions), with the job's kind set. The contacts' own flags
+// (--dedupe-on, --group, --wait, --map, ...) are not theirs: the parser refuses them.
 import ArgumentParser
+import YespoCore
 
 struct OrdersUpsertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,9 +20,16 @@ struct OrdersUpsertCommand: ParsableCommand {
             Exit codes as for `yespo upsert`.
             """)
 
-    @OptionGroup var upsert: UpsertCommand
+    @Argument(help: ArgumentHelp("Input files: .csv, .ndjson/.jsonl, .json (array); - reads standard input.",
+                                 valueName: "file"))
+    var files: [String]
 
-    func run() throws { try UpsertRun(command: upsert, kind: .orders).execute() }
+    @OptionGroup(title: "Input") var input: InputReadOptions
+    @OptionGroup var job: JobRunOptions
+
+    func validate() throws { try job.validate(files: files, maxChunkSize: JobKind.orders.maxRowsPerRequest) }
+
+    func run() throws { try UpsertRun(files: files, job: job, input: input, contacts: nil, kind: .orders).execute() }
 }
 
 struct EventUpsertCommand: ParsableCommand {
@@ -35,7 +43,14 @@ struct EventUpsertCommand: ParsableCommand {
             `yespo upsert`.
             """)
 
-    @OptionGroup var upsert: UpsertCommand
+    @Argument(help: ArgumentHelp("Input files: .csv, .ndjson/.jsonl, .json (array); - reads standard input.",
+                                 valueName: "file"))
+    var files: [String]
 
-    func run() throws { try UpsertRun(command: upsert, kind: .events).execute() }
+    @OptionGroup(title: "Input") var input: InputReadOptions
+    @OptionGroup var job: JobRunOptions
+
+    func validate() throws { try job.validate(files: files, maxChunkSize: JobKind.events.maxRowsPerRequest) }
+
+    func run() throws { try UpsertRun(files: files, job: job, input: input, contacts: nil, kind: .events).execute() }
 }

@@ -5,7 +5,10 @@ import ArgumentParser
 import YespoCore
 
 struct UpsertOutputs {
-    let command: UpsertCommand
+    let job: JobRunOptions
+    let files: [String]
+    /// --wait (contacts only).
+    let waited: Bool
     let report: UpsertReport
     let resumedCounts: [RowOutcomeKind: Int]
     let interrupted: Bool
@@ -15,7 +18,7 @@ struct UpsertOutputs {
     static let failedKinds: Set<RowOutcomeKind> = [.rejected, .invalid, .duplicate, .notSent]
 
     func emit() throws {
-        let c = command
+        let c = job
         let summaryJSON = (try? JSON.parse(Secrets.redact(report.summaryJSON()))) ?? .object([])
         let fatal = fatalMessage() ?? unreachableMessage()
         let code: Int32
@@ -34,13 +37,13 @@ struct UpsertOutputs {
         summary.resumed = resumedCounts.values.reduce(0, +)
         summary.dryRun = c.dryRun
         summary.cancelled = interrupted || report.cancelled
-        summary.waited = c.wait
+        summary.waited = waited
         summary.journaled = c.journal != nil
         summary.fatal = fatal
         summary.take(report)
 
         var problems: [String] = []
-        if c.wait && !c.dryRun { summary.contactIds = report.contactIdCount }
+        if waited && !c.dryRun { summary.contactIds = report.contactIdCount }
         // Rejects and outcomes stream to their files a megabyte at a time (whole lines, so the
         // redaction sees every value whole): a million rows never sit in memory as one text.
         if let path = c.rejects {
@@ -63,7 +66,7 @@ struct UpsertOutputs {
 
         var full = summaryJSON
         if case .object(var members) = full {
-            members.append(("inputs", .array(c.files.map { .string($0) })))
+            members.append(("inputs", .array(files.map { .string($0) })))
             members.append(("resumedRows", .number(Double(summary.resumed))))
             if let ids = summary.contactIds { members.append(("contactIds", .number(Double(ids)))) }
             members.append(("exitCode", .number(Double(code))))
@@ -99,7 +102,7 @@ struct UpsertOutputs {
     /// Chunks that failed after every retry while none got an answer: the server is unreachable
     /// (or down), which is fatal rather than a matter of a few bad rows.
     private func unreachableMessage() -> String? {
-        guard !interrupted, !report.cancelled, !command.dryRun, report.notSent > 0 else { return nil }
+        guard !interrupted, !report.cancelled, !job.dryRun, report.notSent > 0 else { return nil }
         let chunks = report.chunkRecords
         let answered = chunks.contains { $0.status == .accepted || $0.status == .rejected }
         guard !answered, chunks.contains(where: { $0.status == .notSent }) else { return nil }

@@ -4,22 +4,28 @@
 import YespoCore
 
 struct UpsertRun {
-    let command: UpsertCommand
+    let files: [String]
+    let job: JobRunOptions
+    let input: InputReadOptions
+    /// The contacts' own flags (bulk options, --wait, --ack-on, import polling); nil for orders and events.
+    let contacts: UpsertCommand?
     /// `yespo upsert` (contacts), `yespo orders upsert`, `yespo event upsert`: the same run.
-    var kind: JobKind = .contacts
+    let kind: JobKind
 
     func execute() throws {
-        let c = command
-        var options = try c.bulk.upsertOptions()
+        let c = job
+        var options = try contacts?.bulk.upsertOptions() ?? UpsertOptions()
         options.kind = kind
-        options.wait = c.wait
-        guard let ack = WriteAcknowledgement(rawValue: c.ackOn) else {
-            throw CLIFailure("--ack-on \(c.ackOn) is not one of: accepted, finished")
+        if let contacts {
+            options.wait = contacts.wait
+            guard let ack = WriteAcknowledgement(rawValue: contacts.ackOn) else {
+                throw CLIFailure("--ack-on \(contacts.ackOn) is not one of: accepted, finished")
+            }
+            options.ackOn = ack
         }
-        options.ackOn = ack
         options.dryRun = c.dryRun
-        let fileOptions = try c.bulk.fileOptions()
-        for file in c.files where file != "-" {
+        let fileOptions = try contacts?.bulk.fileOptions() ?? input.fileOptions()
+        for file in files where file != "-" {
             guard FileSystem.exists(file) else { throw CLIFailure("cannot read \(file): no such file") }
             if let st = try? FileSystem.status(file), !st.isRegular, file.hasPrefix("/dev/") == false {
                 throw CLIFailure("cannot read \(file): not a regular file")
@@ -27,7 +33,7 @@ struct UpsertRun {
         }
 
         let progressMode: ProgressView.Mode = c.quiet ? .off : (Terminal.isTTY(2) ? .bar : .lines)
-        let expected = progressMode == .off ? nil : RowEstimate.rows(files: c.files, format: c.bulk.format)
+        let expected = progressMode == .off ? nil : RowEstimate.rows(files: files, format: input.format)
         let view = ProgressView(mode: progressMode, expectedRows: expected, lineInterval: c.progressInterval)
 
         // The signal mask is inherited by threads created later: block before the client's engine thread.
@@ -36,7 +42,7 @@ struct UpsertRun {
 
         var journal: JournalSetup?
         if let path = c.journal {
-            let setup = try JournalSetup.open(path: path, files: c.files, optionsText: c.bulk.canonicalText() + (kind == .contacts ? "" : ";kind=\(kind.rawValue)"),
+            let setup = try JournalSetup.open(path: path, files: files, optionsText: contacts?.bulk.canonicalText() ?? "\(input.canonicalText());kind=\(kind.rawValue)",
                                               resume: c.resume)
             for note in setup.notes where !c.quiet { Terminal.warning(note) }
             options.resume = setup.resume
@@ -48,8 +54,8 @@ struct UpsertRun {
         if let v = c.concurrency { settings.concurrency = v }
         if let v = c.rate { settings.requestsPerSecond = v }
         if let v = c.chunkSize { settings.chunkSize = v }
-        if let v = c.pollInterval { settings.importPollMs = max(10, Int(v * 1000)) }
-        if let v = c.importTimeout { settings.importTimeoutMs = Int(v * 1000) }
+        if let v = contacts?.pollInterval { settings.importPollMs = max(10, Int(v * 1000)) }
+        if let v = contacts?.importTimeout { settings.importTimeoutMs = Int(v * 1000) }
         if !c.dryRun { try c.sharedBudget.apply(to: &settings) }
         let client = try ConnectionOptions.client(settings)
         defer { client.close() }
@@ -80,7 +86,7 @@ struct UpsertRun {
         }
 
         var feedFailure: String?
-        for file in c.files {
+        for file in files {
             do {
                 // How the file is read (encoding, delimiter, columns), once, before its rows.
                 try job.feedFile(path: file, options: fileOptions) { input in
@@ -104,7 +110,7 @@ struct UpsertRun {
         }
         view.finish(Self.finalSnapshot(report: report, progress: job.progress()))
 
-        try UpsertOutputs(command: c, report: report, resumedCounts: journal?.resumedCounts ?? [:],
+        try UpsertOutputs(job: c, files: files, waited: contacts?.wait ?? false, report: report, resumedCounts: journal?.resumedCounts ?? [:],
                           interrupted: watcher.interrupted, feedFailure: feedFailure,
                           journalFailure: journal?.writer.error).emit()
     }

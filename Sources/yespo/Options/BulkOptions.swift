@@ -1,4 +1,4 @@
-// The bulk options of POST /contacts and how the input is read, as flags; and their canonical
+// The bulk options of POST /contacts (and how the input is read: InputReadOptions), as flags; and their canonical
 // text, whose hash the journal keeps so that --resume refuses a run with different options.
 import ArgumentParser
 import YespoCore
@@ -38,18 +38,8 @@ struct BulkOptions: ParsableArguments {
         valueName: "column=field"))
     var map: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Input format: csv, ndjson or json (default: from the extension).",
-                                            valueName: "format"))
-    var format: String?
-
-    @Option(name: .long, help: ArgumentHelp("CSV delimiter: one character, or \"tab\" (default: sniffed from the header line: , ; tab |).",
-                                            valueName: "char"))
-    var delimiter: String?
-
-    @Option(name: .long, help: ArgumentHelp(
-        "The file's text encoding when it is not UTF-8: windows-1251, windows-1252, latin-1, utf-16 "
-        + "(converted while reading; a byte order mark is always honoured).", valueName: "name"))
-    var encoding: String?
+    /// How the files are read (shared with orders and events).
+    @OptionGroup var input: InputReadOptions
 
     static let mappableFields = ["firstName", "lastName", "email", "sms", "address", "region", "town",
                                  "postcode", "languageCode", "timeZone", "externalCustomerId", "id", "contactKey"]
@@ -83,13 +73,7 @@ struct BulkOptions: ParsableArguments {
     }
 
     func fileOptions() throws(CLIFailure) -> FileOptions {
-        var f = FileOptions()
-        if let format {
-            guard let parsed = InputFormat(rawValue: format.lowercased() == "jsonl" ? "ndjson" : format.lowercased()) else {
-                throw CLIFailure("--format \(format) is not one of: csv, ndjson, json")
-            }
-            f.format = parsed
-        }
+        var f = try input.fileOptions()
         for entry in map {
             guard let eq = entry.lastIndex(of: "="), eq != entry.startIndex else {
                 throw CLIFailure("--map \(entry): expected COLUMN=FIELD")
@@ -102,19 +86,6 @@ struct BulkOptions: ParsableArguments {
             }
             f.columns[column] = field
         }
-        if let delimiter {
-            let d = delimiter == "tab" || delimiter == "\\t" ? "\t" : delimiter
-            guard d.utf8.count == 1, let byte = d.utf8.first else {
-                throw CLIFailure("--delimiter must be a single ASCII character or \"tab\"")
-            }
-            f.delimiter = byte
-        }
-        if let encoding {
-            guard let parsed = TextEncoding.named(encoding) else {
-                throw CLIFailure("--encoding \(encoding) is not one of: \(TextEncoding.acceptedNames)")
-            }
-            f.encoding = parsed
-        }
         return f
     }
 
@@ -124,10 +95,9 @@ struct BulkOptions: ParsableArguments {
                      "fields=\(fields ?? "")", "customFieldIds=\(customFieldIds ?? "")",
                      "groups=\(group.joined(separator: "|"))", "excludeGroups=\(excludeGroup.joined(separator: "|"))",
                      "restoreDeleted=\(restoreDeleted.map { $0 ? "true" : "false" } ?? "")",
-                     "eventKey=\(eventKey ?? "")", "format=\(format ?? "")", "delimiter=\(delimiter ?? "")"]
+                     "eventKey=\(eventKey ?? "")", "format=\(input.format ?? "")", "delimiter=\(input.delimiter ?? "")"]
         parts.append("map=" + map.sorted().joined(separator: "|"))
-        // Only when given, so that journals written before --encoding existed still resume.
-        if let encoding { parts.append("encoding=\(TextEncoding.named(encoding)?.rawValue ?? encoding)") }
+        if let encoding = input.canonicalEncoding { parts.append(encoding) }
         return parts.joined(separator: ";")
     }
 

@@ -10,7 +10,7 @@ struct ConnectionOptions: ParsableArguments {
     var baseURL: String?
 
     @Option(name: .customLong("base-url-v2"), help: ArgumentHelp(
-        "The v2 API's base URL, for `event send` (default: $YESPO_BASE_URL_V2, else the base URL with /v1 made /v2).",
+        "The v2 API's base URL, for events (default: $YESPO_BASE_URL_V2, else the base URL with /v1 made /v2).",
         valueName: "url"))
     var baseURLV2: String?
 
