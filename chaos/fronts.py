@@ -189,6 +189,12 @@ class CliKillFront(CliFront):
         # until the stall ends.
         stalls = [r.get("delayMs", 0) for r in plan.faults["rules"] if r["action"] == "stall"]
         time.sleep(max([1.2] + [ms / 1000 + 0.3 for ms in stalls]))
+        # And whatever else the server is still doing for the dead process (a stall whose rule
+        # fired twice, a slow answer): the resumed run starts once the server has nothing in
+        # flight, so that its own concurrency is what the invariant sees (chaos seed 2011).
+        drain_until = time.monotonic() + 60
+        while emu.stats().get("inFlight", 0) > 0 and time.monotonic() < drain_until:
+            time.sleep(0.1)
         for f in (report, rows, work / "outcomes.ndjson"):
             f.unlink(missing_ok=True)
         try:

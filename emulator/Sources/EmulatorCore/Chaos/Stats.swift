@@ -76,6 +76,8 @@ struct Stats: Sendable {
         w.raw("},\"bulkRequests\":"); w.int(bulkRequests)
         w.raw(",\"contactsReceived\":"); w.int(contactsReceived)
         w.raw(",\"bytesReceived\":"); w.int(bytesReceived)
+        w.raw(",\"inFlight\":"); w.int(inFlight)
+        w.raw(",\"inFlightBulk\":"); w.int(inFlightBulk)
         w.raw(",\"maxInFlight\":"); w.int(maxInFlight)
         w.raw(",\"maxInFlightBulk\":"); w.int(maxInFlightBulk)
         w.raw(",\"peakRequestsPerSecond\":"); w.int(all.peak)
