@@ -47,7 +47,7 @@ import bisect
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Set
+from typing import Callable, Dict, Iterable, List, Optional, Set, Tuple
 
 from model import (Invalid, Model, Options, OrdersModel, canonical, keys_of, normalise, normalise_email,
                    normalise_phone, normalise_stored_order, parse_row)
@@ -145,30 +145,50 @@ def uncertain_rows(plan: RunPlan, summary: dict, outcome: Dict[int, str], record
     return out
 
 
+class _Taint:
+    """The components of rows that may have been applied, joined by their keys; a component
+    holding an uncertain row is tainted (set aside)."""
+
+    def __init__(self, rows: Iterable[int], uncertain: Iterable[int], keys_of: Callable[[int], Set[str]]) -> None:
+        self.comp = _Components()
+        self.keys_by_row: Dict[int, Set[str]] = {}
+        for n in rows:
+            self.keys_by_row[n] = keys_of(n)
+            self.comp.join(self.keys_by_row[n])
+        self.roots = {self.comp.find(k) for n in uncertain for k in self.keys_by_row.get(n, ())}
+
+    def tainted(self, keys: Iterable[str]) -> bool:
+        return any(k in self.comp.parent and self.comp.find(k) in self.roots for k in keys)
+
+    def linked(self, keys: Set[str], n: int) -> bool:
+        """Row n reaches one of `keys` through keys that rows carried together."""
+        roots = {self.comp.find(k) for k in keys if k in self.comp.parent}
+        return any(k in self.comp.parent and self.comp.find(k) in roots for k in self.keys_by_row.get(n, ()))
+
+
+def _outcomes_and_taint(plan: RunPlan, summary: dict, records: Dict[int, dict], complete: bool,
+                        journalled_before_kill, keys_of: Callable[[int], Set[str]]
+                        ) -> Tuple["StateVerdict", Dict[int, str], _Taint]:
+    """Every row's outcome (a front end that lists failed rows only: every other row was
+    accepted), the uncertain rows, and the taint of their components."""
+    v = StateVerdict()
+    outcome: Dict[int, str] = {n: r["outcome"] for n, r in records.items()}
+    if not complete:
+        for n in range(1, plan.rows + 1):
+            outcome.setdefault(n, "accepted")
+    v.uncertain = uncertain_rows(plan, summary, outcome, records, journalled_before_kill)
+    applied = [n for n in range(1, plan.rows + 1) if outcome.get(n) == "accepted" or n in v.uncertain]
+    return v, outcome, _Taint(applied, v.uncertain, keys_of)
+
+
 def check_state(plan: RunPlan, summary: dict, records: Dict[int, dict], complete: bool,
                 stored: List[dict], journalled_before_kill: Optional[Set[int]] = None,
                 stored_orders: Optional[List[dict]] = None) -> StateVerdict:
     if plan.kind == "orders":
         return check_orders_state(plan, summary, records, complete, stored_orders or [], stored,
                                   journalled_before_kill)
-    v = StateVerdict()
-    outcome: Dict[int, str] = {n: r["outcome"] for n, r in records.items()}
-    if not complete:       # the front end lists failed rows only: every other row was accepted
-        for n in range(1, plan.rows + 1):
-            outcome.setdefault(n, "accepted")
-    v.uncertain = uncertain_rows(plan, summary, outcome, records, journalled_before_kill)
-
-    # Components of rows that may have been applied; those holding an uncertain row are set aside.
-    comp = _Components()
-    keys_by_row: Dict[int, Set[str]] = {}
-    for n in range(1, plan.rows + 1):
-        if outcome.get(n) == "accepted" or n in v.uncertain:
-            keys_by_row[n] = row_keys(plan.contacts[n - 1])
-            comp.join(keys_by_row[n])
-    tainted_roots = {comp.find(k) for n in v.uncertain for k in keys_by_row.get(n, ())}
-
-    def tainted(keys: List[str]) -> bool:
-        return any(k in comp.parent and comp.find(k) in tainted_roots for k in keys)
+    v, outcome, taint = _outcomes_and_taint(plan, summary, records, complete, journalled_before_kill,
+                                              lambda n: row_keys(plan.contacts[n - 1]))
 
     model = Model()
     opts = Options(dedupeOn=plan.dedupe_on, groupNames=list(plan.group_names))
@@ -180,9 +200,9 @@ def check_state(plan: RunPlan, summary: dict, records: Dict[int, dict], complete
         except Invalid as e:
             v.problems.append(f"row {n} is reported accepted, but the emulator would refuse it: {e}")
 
-    expected = [(c, n) for c, n in zip(model.contacts, model.normalised()) if not tainted(keys_of(n))]
+    expected = [(c, n) for c, n in zip(model.contacts, model.normalised()) if not taint.tainted(keys_of(n))]
     got = [normalise(s) for s in stored]
-    got = [g for g in got if not tainted(keys_of(g))]
+    got = [g for g in got if not taint.tainted(keys_of(g))]
     v.compared = len(expected)
     want = Counter(canonical(n) for _, n in expected)
     have = Counter(canonical(g) for g in got)
@@ -213,10 +233,8 @@ def check_state(plan: RunPlan, summary: dict, records: Dict[int, dict], complete
         keys = set(keys_of(extra_c[0]))
     # every input row linked to those keys through shared keys (a row can reach a contact
     # through a key the contact no longer has)
-    roots = {comp.find(k) for k in keys if k in comp.parent}
     touching = [n for n in range(1, plan.rows + 1)
-                if row_keys(plan.contacts[n - 1]) & keys
-                or any(k in comp.parent and comp.find(k) in roots for k in keys_by_row.get(n, ()))]
+                if row_keys(plan.contacts[n - 1]) & keys or taint.linked(keys, n)]
     lines = [f"state: {v.mismatches} of {v.compared} contacts differ from applying the accepted rows in input "
              f"order ({sum(missing.values())} expected not found, {sum(extra.values())} found not expected; "
              f"{len(v.uncertain)} uncertain rows set aside)",
@@ -273,22 +291,8 @@ def check_orders_state(plan: RunPlan, summary: dict, records: Dict[int, dict], c
     channels of the contact it is linked to) and the contacts the orders created (channels, names,
     source "orders", confirmed). Uncertain rows are set aside with their components, as for
     contacts; components are linked by externalOrderId, email and phone."""
-    v = StateVerdict()
-    outcome: Dict[int, str] = {n: r["outcome"] for n, r in records.items()}
-    if not complete:
-        for n in range(1, plan.rows + 1):
-            outcome.setdefault(n, "accepted")
-    v.uncertain = uncertain_rows(plan, summary, outcome, records, journalled_before_kill)
-    comp = _Components()
-    keys_by_row: Dict[int, Set[str]] = {}
-    for n in range(1, plan.rows + 1):
-        if outcome.get(n) == "accepted" or n in v.uncertain:
-            keys_by_row[n] = order_row_keys(plan.orders[n - 1])
-            comp.join(keys_by_row[n])
-    tainted_roots = {comp.find(k) for n in v.uncertain for k in keys_by_row.get(n, ())}
-
-    def tainted(keys) -> bool:
-        return any(k in comp.parent and comp.find(k) in tainted_roots for k in keys)
+    v, outcome, taint = _outcomes_and_taint(plan, summary, records, complete, journalled_before_kill,
+                                              lambda n: order_row_keys(plan.orders[n - 1]))
 
     model = OrdersModel()
     for n in range(1, plan.rows + 1):
@@ -309,11 +313,11 @@ def check_orders_state(plan: RunPlan, summary: dict, records: Dict[int, dict], c
 
     # orders, by externalOrderId
     contacts_by_id = {c.get("id"): c for c in stored_contacts}
-    want_o = {oid: o for oid, o in model.normalised_orders().items() if not tainted(order_keys(o))}
+    want_o = {oid: o for oid, o in model.normalised_orders().items() if not taint.tainted(order_keys(o))}
     have_o = {}
     for s in stored_orders:
         o = normalise_stored_order(s, contacts_by_id)
-        if not tainted(order_keys(o)):
+        if not taint.tainted(order_keys(o)):
             have_o[o["externalOrderId"]] = o
     bad_orders = sorted(oid for oid in set(want_o) | set(have_o)
                         if canonical(want_o.get(oid) or {}) != canonical(have_o.get(oid) or {}))
@@ -323,8 +327,8 @@ def check_orders_state(plan: RunPlan, summary: dict, records: Dict[int, dict], c
                  and plan.orders[n - 1].get("externalOrderId") in lost_ids)
 
     # contacts the orders created, as a multiset
-    expected = [(c, n) for c, n in zip(model.contacts, model.normalised_contacts()) if not tainted(keys_of(n))]
-    got = [g for g in (normalise(s) for s in stored_contacts) if not tainted(keys_of(g))]
+    expected = [(c, n) for c, n in zip(model.contacts, model.normalised_contacts()) if not taint.tainted(keys_of(n))]
+    got = [g for g in (normalise(s) for s in stored_contacts) if not taint.tainted(keys_of(g))]
     want_c = Counter(canonical(n) for _, n in expected)
     have_c = Counter(canonical(g) for g in got)
     missing, extra = want_c - have_c, have_c - want_c
@@ -354,10 +358,8 @@ def check_orders_state(plan: RunPlan, summary: dict, records: Dict[int, dict], c
                   f"    expected {_show(want) if want else '(none: the emulator has a contact the model does not)'}"]
         lines += [f"    got      {_show(g)}" for g in near[:3]] or ["    got      (no contact with any of its keys)"]
         keys = ks | {k for g in near for k in keys_of(g)}
-    roots = {comp.find(k) for k in keys if k in comp.parent}
     touching = [n for n in range(1, plan.rows + 1)
-                if order_row_keys(plan.orders[n - 1]) & keys
-                or any(k in comp.parent and comp.find(k) in roots for k in keys_by_row.get(n, ()))]
+                if order_row_keys(plan.orders[n - 1]) & keys or taint.linked(keys, n)]
     lines.append("  input rows with its keys (row outcome order):")
     for n in touching[:12]:
         why = f" [{v.uncertain[n]}]" if n in v.uncertain else ""

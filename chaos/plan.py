@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional
+from typing import Callable, Dict, List, Optional
 
 BULK = "/api/v1/contacts"
 ORDERS = "/api/v1/orders"
@@ -282,14 +282,10 @@ def make_contacts(plan: RunPlan) -> List[dict]:
     return out
 
 
-def _name_matched_rows(plan: RunPlan) -> None:
-    """Turns `@row:N` in fault rules' `match` into the email of row N, or of the next good row
-    whose email no other row uses (so that the rule refuses exactly one row wherever it fires;
+def _resolve_row_matches(plan: RunPlan, email_of: Callable[[int], Optional[str]]) -> None:
+    """Turns `@row:N` in fault rules' `match` into `email_of(n)` for row N, or for the next row
+    for which it gives one (so that the rule refuses exactly one row wherever it fires;
     `failedObject` answers only the first failure of a request)."""
-    counts: Dict[str, int] = {}
-    for c in plan.contacts:
-        for ch in c["channels"]:
-            counts[ch["value"].lower()] = counts.get(ch["value"].lower(), 0) + 1
     for rule in plan.faults["rules"]:
         if "match" not in rule:
             continue
@@ -301,12 +297,26 @@ def _name_matched_rows(plan: RunPlan) -> None:
             start = int(m[5:])
             for k in range(plan.rows):
                 n = (start - 1 + k) % plan.rows + 1
-                c = plan.contacts[n - 1]
-                emails = [ch["value"] for ch in c["channels"] if ch["type"] == "email"]
-                if n not in plan.bad_rows and len(c["channels"]) == 1 and emails and counts[emails[0].lower()] == 1:
-                    named.append(emails[0])
+                email = email_of(n) if n not in plan.bad_rows else None
+                if email:
+                    named.append(email)
                     break
         rule["match"] = named
+
+
+def _name_matched_rows(plan: RunPlan) -> None:
+    """`@row:N` becomes the email of row N or of the next good row with one channel, an email
+    that no other row uses."""
+    counts: Dict[str, int] = {}
+    for c in plan.contacts:
+        for ch in c["channels"]:
+            counts[ch["value"].lower()] = counts.get(ch["value"].lower(), 0) + 1
+
+    def email_of(n: int) -> Optional[str]:
+        c = plan.contacts[n - 1]
+        emails = [ch["value"] for ch in c["channels"] if ch["type"] == "email"]
+        return emails[0] if len(c["channels"]) == 1 and emails and counts[emails[0].lower()] == 1 else None
+    _resolve_row_matches(plan, email_of)
 
 
 # ---------------------------------------------------------------- orders runs (issue 13)
@@ -477,21 +487,12 @@ def _name_matched_orders(plan: RunPlan) -> None:
         for k in ("email", "phone"):
             if isinstance(o.get(k), str):
                 counts[o[k].lower()] = counts.get(o[k].lower(), 0) + 1
-    for rule in plan.faults["rules"]:
-        if "match" not in rule:
-            continue
-        named = []
-        for m in rule["match"]:
-            if not m.startswith("@row:"):
-                named.append(m)
-                continue
-            start = int(m[5:])
-            for k in range(plan.rows):
-                n = (start - 1 + k) % plan.rows + 1
-                o = plan.orders[n - 1]
-                e = o.get("email")
-                if n not in plan.bad_rows and isinstance(e, str) and e == e.lower() and counts[e] == 1 \
-                        and (not o.get("phone") or counts[o["phone"].lower()] == 1):
-                    named.append(e)
-                    break
-        rule["match"] = named
+
+    def email_of(n: int) -> Optional[str]:
+        o = plan.orders[n - 1]
+        e = o.get("email")
+        if isinstance(e, str) and e == e.lower() and counts[e] == 1 \
+                and (not o.get("phone") or counts[o["phone"].lower()] == 1):
+            return e
+        return None
+    _resolve_row_matches(plan, email_of)
