@@ -28,6 +28,7 @@ struct CSVObjectRows {
         var last: Int
         var values: [String]
         var items: [[(String, String)]] = []
+        /// Why the order is invalid although each line parsed (its lines differ, a cell is not UTF-8).
         var conflict: String? = nil
         var raw: [UInt8]
     }
@@ -53,13 +54,23 @@ struct CSVObjectRows {
     }
 
     /// One record's (trimmed) cell values; returns an object when one is complete.
-    mutating func add(_ values: [String], line: Int, lines: Int, raw: UnsafeRawBufferPointer) -> Output? {
+    /// A cell that is not valid UTF-8 (`invalidUTF8Column`) makes the event, or the whole order
+    /// it belongs to, invalid.
+    mutating func add(_ values: [String], line: Int, lines: Int, raw: UnsafeRawBufferPointer,
+                      invalidUTF8Column: Int? = nil) -> Output? {
         let span = line...(line + lines - 1)
-        if kind == .events { return .object(json: event(values), lines: span) }
+        let encodingProblem = invalidUTF8Column.map { k in
+            "CSV line \(line): column \(k + 1)\(k < fields.count && !fields[k].isEmpty ? " (\(fields[k]))" : "") is not valid UTF-8 (give --encoding / the file's encoding)"
+        }
+        if kind == .events {
+            if let encodingProblem { return .invalid(reason: encodingProblem, raw: ContactPreparer.truncatedRaw(raw), lines: span) }
+            return .object(json: event(values), lines: span)
+        }
         let orderId = orderIdColumn.map { $0 < values.count ? values[$0] : "" } ?? ""
         if var open = group, !orderId.isEmpty, open.orderId == orderId {
+            if open.conflict == nil, let encodingProblem { open.conflict = encodingProblem }
             if open.conflict == nil, let column = differingOrderColumn(open.values, values) {
-                open.conflict = "CSV line \(line): \(fields[column]) is \(quotedText(values[column])) but the order's first line (\(open.first)) has \(quotedText(open.values[column]))"
+                open.conflict = "the order's lines differ: CSV line \(line): \(fields[column]) is \(quotedText(values[column])) but the order's first line (\(open.first)) has \(quotedText(open.values[column]))"
             }
             open.items.append(item(values))
             open.last = span.upperBound
@@ -68,7 +79,7 @@ struct CSVObjectRows {
         }
         let done = flush()
         group = Group(orderId: orderId, first: line, last: span.upperBound, values: values, items: [item(values)],
-                      raw: ContactPreparer.truncatedRaw(raw))
+                      conflict: encodingProblem, raw: ContactPreparer.truncatedRaw(raw))
         return done
     }
 
@@ -78,7 +89,7 @@ struct CSVObjectRows {
         group = nil
         let lines = open.first...open.last
         if let conflict = open.conflict {
-            return .invalid(reason: "the order's lines differ: \(conflict)", raw: open.raw, lines: lines)
+            return .invalid(reason: conflict, raw: open.raw, lines: lines)
         }
         var out = JSONOutput(capacity: 512)
         out.raw("{")

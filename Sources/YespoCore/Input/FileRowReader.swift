@@ -298,12 +298,16 @@ public final class FileRowReader {
                 var values: [String] = []
                 values.reserveCapacity(cells.count)
                 var cellBytes: [UInt8] = []
-                for cell in cells {
+                var badCell: Int? = nil
+                for (k, cell) in cells.enumerated() {
                     cellBytes.removeAll(keepingCapacity: true)
                     appendCSVCellValue(line, cell, into: &cellBytes)
+                    // Never replaced silently: the row is refused, naming the column.
+                    if badCell == nil && !validUTF8(cellBytes) { badCell = k }
                     values.append(trimmedText(String(decoding: cellBytes, as: UTF8.self)))
                 }
-                try emit(objectCSV?.add(values, line: startLine, lines: csvLine - startLine, raw: line))
+                try emit(objectCSV?.add(values, line: startLine, lines: csvLine - startLine, raw: line,
+                                        invalidUTF8Column: badCell))
             }
         }
         return rows

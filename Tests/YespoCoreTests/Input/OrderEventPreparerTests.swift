@@ -145,9 +145,13 @@ let goodOrder = #"{"externalOrderId":"o-1","externalCustomerId":"c-1","totalCost
 
 /// The rows a file of `kind` reads into (CSV orders grouped by externalOrderId).
 func kindFileVerdicts(_ text: String, kind: JobKind, name: String = "rows.csv") throws -> [RowVerdict] {
+    try kindFileVerdicts(bytes: Array(text.utf8), kind: kind, name: name)
+}
+
+func kindFileVerdicts(bytes: [UInt8], kind: JobKind, name: String = "rows.csv") throws -> [RowVerdict] {
     let path = "/tmp/yespo-kind-\(getpid())-\(name)"
     let f = fopen(path, "w")
-    fputs(text, f)
+    _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
     fclose(f)
     defer { unlink(path) }
     let reader = try FileRowReader(path: path, options: FileOptions(), bufferSize: 1 << 16, kind: kind)
@@ -195,6 +199,17 @@ func kindFileVerdicts(_ text: String, kind: JobKind, name: String = "rows.csv") 
         #expect(v[0].reason == #"row 1 (CSV lines 2-3): the order's lines differ: CSV line 3: totalCost is "31" but the order's first line (2) has "30""#)
         #expect(v[1].reason == #"row 2 (CSV line 4): status: "SHIPPED" is not one of INITIALIZED, IN_PROGRESS, DELIVERED, CANCELLED, ABANDONED_SHOPPING_CART"#)
     }
+
+    @Test func aCellThatIsNotUTF8MakesItsWholeOrderInvalid() throws {
+        // Latin-1 "é" (0xE9) in the second item's name: never replaced silently.
+        var bytes = Array((header + "o-1,c-1,DELIVERED,2025-01-01,UAH,30,a@b.co,i-1,Mug,2,10\n").utf8)
+        bytes += Array("o-1,c-1,DELIVERED,2025-01-01,UAH,30,a@b.co,i-2,Caf".utf8) + [0xE9] + Array(",1,10\n".utf8)
+        bytes += Array("o-2,c-2,DELIVERED,2025-01-02,UAH,5,c@d.co,i-3,Pen,1,5\n".utf8)
+        let v = try kindFileVerdicts(bytes: bytes, kind: .orders)
+        #expect(v.count == 2)
+        #expect(v[0].reason?.hasPrefix("row 1 (CSV lines 2-3): CSV line 3: column 9 (name) is not valid UTF-8") == true)
+        #expect(v[1].output != nil)
+    }
 }
 
 @Suite struct EventsCSV {
@@ -204,5 +219,13 @@ func kindFileVerdicts(_ text: String, kind: JobKind, name: String = "rows.csv") 
         #expect(v[0].output == #"{"eventTypeKey":"viewed","keyValue":"k-1","params":[{"name":"email","value":"a@b.co"},{"name":"sum","value":"10"}]}"#)
         #expect(v[1].output == #"{"eventTypeKey":"viewed","params":[{"name":"email","value":"b@c.co"}]}"#)
         #expect(v[2].reason?.hasPrefix("row 3 (CSV line 4): eventTypeKey contains \"!\"") == true)
+    }
+
+    @Test func aCellThatIsNotUTF8MakesTheEventInvalid() throws {
+        let bytes = Array("eventTypeKey,keyValue,city\nviewed,k-1,Kyiv\nviewed,k-2,".utf8) + [0xFF] + Array("\n".utf8)
+        let v = try kindFileVerdicts(bytes: bytes, kind: .events)
+        #expect(v.count == 2)
+        #expect(v[0].output != nil)
+        #expect(v[1].reason?.hasPrefix("row 2 (CSV line 3): CSV line 3: column 3 (city) is not valid UTF-8") == true)
     }
 }
