@@ -108,10 +108,9 @@ const defaultBatchSize = 2000
 // batchBytesCap flushes a batch early when its contacts are large.
 const batchBytesCap = 4 << 20
 
-// ndjsonBatch accumulates encoded contacts, one per line.
+// ndjsonBatch accumulates encoded contacts, one per line, in a buffer reused from batch to batch.
 type ndjsonBatch struct {
-	buf   bytes.Buffer
-	enc   *json.Encoder
+	buf   []byte
 	count int
 	limit int
 }
@@ -120,26 +119,21 @@ func newBatch(limit int) *ndjsonBatch {
 	if limit <= 0 {
 		limit = defaultBatchSize
 	}
-	b := &ndjsonBatch{limit: limit}
-	b.enc = json.NewEncoder(&b.buf)
-	b.enc.SetEscapeHTML(false)
-	return b
+	return &ndjsonBatch{limit: limit}
 }
 
-func (b *ndjsonBatch) add(c *Contact) error {
-	if err := b.enc.Encode(c); err != nil {
-		return err
-	}
+// add appends the contact's JSON line (appendContact: what encoding/json would write).
+func (b *ndjsonBatch) add(c *Contact) {
+	b.buf = append(appendContact(b.buf, c), '\n')
 	b.count++
-	return nil
 }
 
-func (b *ndjsonBatch) full() bool { return b.count >= b.limit || b.buf.Len() >= batchBytesCap }
+func (b *ndjsonBatch) full() bool { return b.count >= b.limit || len(b.buf) >= batchBytesCap }
 
 // flush feeds the batch to the job and empties it.
 func (b *ndjsonBatch) flush(j *job) (stopped bool, err error) {
-	stopped, err = j.feed(b.buf.Bytes())
-	b.buf.Reset()
+	stopped, err = j.feed(b.buf)
+	b.buf = b.buf[:0]
 	b.count = 0
 	return stopped, err
 }
@@ -158,10 +152,7 @@ func (c *Client) UpsertContacts(ctx context.Context, contacts []Contact, opts Up
 	batch := newBatch(opts.BatchSize)
 	var feedErr error
 	for i := range contacts {
-		if err := batch.add(&contacts[i]); err != nil {
-			feedErr = invalidArgument(op, "contact %d cannot be encoded: %v", i+1, err)
-			break
-		}
+		batch.add(&contacts[i])
 		if batch.full() {
 			stopped, err := batch.flush(j)
 			if stopped || err != nil {
@@ -209,10 +200,7 @@ func (c *Client) UpsertStream(ctx context.Context, contacts <-chan Contact, opts
 			break
 		}
 		consumed++
-		if err := batch.add(&contact); err != nil {
-			feedErr = invalidArgument(op, "contact %d cannot be encoded: %v", consumed, err)
-			break
-		}
+		batch.add(&contact)
 		if batch.full() {
 			stopped, feedErr = batch.flush(j)
 		}
@@ -248,10 +236,7 @@ func (c *Client) UpsertFunc(ctx context.Context, next func() (Contact, bool, err
 			break
 		}
 		consumed++
-		if err := batch.add(&contact); err != nil {
-			feedErr = invalidArgument(op, "contact %d cannot be encoded: %v", consumed, err)
-			break
-		}
+		batch.add(&contact)
 		if batch.full() {
 			stopped, feedErr = batch.flush(j)
 		}
