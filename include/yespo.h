@@ -96,7 +96,7 @@ typedef enum yespo_option {
     YESPO_OPT_CHUNK_BYTES = 10,       /* byte cap of one bulk body, >= 64 KiB, default 8 MiB */
     YESPO_OPT_ALLOW_INSECURE_HTTP = 11, /* 1 = allow http:// to non-loopback hosts; default 0 */
     YESPO_OPT_VERIFY_TLS = 12,        /* 0 = do not verify certificates (dangerous); default 1 */
-    YESPO_OPT_MAX_QUEUED_CHUNKS = 13, /* chunks buffered ahead of the senders before feed blocks; default 2*concurrency */
+    YESPO_OPT_MAX_QUEUED_CHUNKS = 13, /* chunks buffered ahead of the senders before feed blocks; default concurrency */
     YESPO_OPT_IMPORT_POLL_MS = 14,    /* /importstatus polling interval when waiting; default 2000 */
     YESPO_OPT_IMPORT_TIMEOUT_MS = 15, /* give up waiting for an import after this; default 1200000 */
     YESPO_OPT_ADAPTIVE_CONCURRENCY = 16, /* 1 = cut concurrency on 429 and grow it back; default 1 */

@@ -105,7 +105,7 @@ func WithChunkBytes(n int) Option {
 	return func(c *clientConfig) { c.setInt(C.YESPO_OPT_CHUNK_BYTES, int64(n)) }
 }
 
-// WithMaxQueuedChunks sets how many chunks are buffered before feeding blocks (default 2*concurrency).
+// WithMaxQueuedChunks sets how many chunks are buffered before feeding blocks (default concurrency).
 func WithMaxQueuedChunks(n int) Option {
 	return func(c *clientConfig) { c.setInt(C.YESPO_OPT_MAX_QUEUED_CHUNKS, int64(n)) }
 }

@@ -74,7 +74,7 @@ func upsertRows[T any](ctx context.Context, c *Client, op string, rows []T, opts
 	batch := newBatch(opts.BatchSize)
 	var feedErr error
 	for i := range rows {
-		if err := batch.add(&rows[i]); err != nil {
+		if err := batch.addJSON(&rows[i]); err != nil {
 			feedErr = invalidArgument(op, "row %d cannot be encoded: %v", i+1, err)
 			break
 		}

@@ -152,11 +152,9 @@ func (c *Client) SyncContacts(ctx context.Context, state string, contacts []Cont
 			}
 			b := newBatch(size)
 			for i := start; i < end; i++ {
-				if err := b.add(&contacts[i]); err != nil {
-					return err
-				}
+				b.add(&contacts[i])
 			}
-			buf := b.buf.Bytes()
+			buf := b.buf
 			if len(buf) == 0 {
 				continue
 			}

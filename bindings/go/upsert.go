@@ -114,38 +114,50 @@ const defaultBatchSize = 2000
 // batchBytesCap flushes a batch early when its contacts are large.
 const batchBytesCap = 4 << 20
 
-// ndjsonBatch accumulates encoded contacts, one per line.
+// ndjsonBatch accumulates encoded contacts, one per line, in a buffer reused from batch to batch.
 type ndjsonBatch struct {
-	buf   bytes.Buffer
-	enc   *json.Encoder
+	buf   []byte
 	count int
 	limit int
+	// For rows other than contacts (addJSON): encoding/json, through a scratch buffer.
+	enc     *json.Encoder
+	scratch bytes.Buffer
 }
 
 func newBatch(limit int) *ndjsonBatch {
 	if limit <= 0 {
 		limit = defaultBatchSize
 	}
-	b := &ndjsonBatch{limit: limit}
-	b.enc = json.NewEncoder(&b.buf)
-	b.enc.SetEscapeHTML(false)
-	return b
+	return &ndjsonBatch{limit: limit}
 }
 
-func (b *ndjsonBatch) add(c any) error {
-	if err := b.enc.Encode(c); err != nil {
+// add appends the contact's JSON line (appendContact: what encoding/json would write).
+func (b *ndjsonBatch) add(c *Contact) {
+	b.buf = append(appendContact(b.buf, c), '\n')
+	b.count++
+}
+
+// addJSON appends any row as encoding/json writes it (orders, events: upsertRows).
+func (b *ndjsonBatch) addJSON(v any) error {
+	if b.enc == nil {
+		b.enc = json.NewEncoder(&b.scratch)
+		b.enc.SetEscapeHTML(false)
+	}
+	b.scratch.Reset()
+	if err := b.enc.Encode(v); err != nil {
 		return err
 	}
+	b.buf = append(b.buf, b.scratch.Bytes()...) // Encode ends the line
 	b.count++
 	return nil
 }
 
-func (b *ndjsonBatch) full() bool { return b.count >= b.limit || b.buf.Len() >= batchBytesCap }
+func (b *ndjsonBatch) full() bool { return b.count >= b.limit || len(b.buf) >= batchBytesCap }
 
 // flush feeds the batch to the job and empties it.
 func (b *ndjsonBatch) flush(j *job) (stopped bool, err error) {
-	stopped, err = j.feed(b.buf.Bytes())
-	b.buf.Reset()
+	stopped, err = j.feed(b.buf)
+	b.buf = b.buf[:0]
 	b.count = 0
 	return stopped, err
 }
@@ -156,7 +168,27 @@ func (b *ndjsonBatch) flush(j *job) (stopped bool, err error) {
 // counted again in Report.Unfed), and the error matches ErrCancelled and ctx.Err(). A job
 // stopped by the server (e.g. a refused key) returns its report together with an *APIError.
 func (c *Client) UpsertContacts(ctx context.Context, contacts []Contact, opts UpsertOptions) (*Report, error) {
-	return upsertRows(ctx, c, "UpsertContacts", contacts, opts)
+	const op = "UpsertContacts"
+	j, err := c.beginJob(ctx, op, &opts)
+	if err != nil {
+		return nil, err
+	}
+	batch := newBatch(opts.BatchSize)
+	var feedErr error
+	for i := range contacts {
+		batch.add(&contacts[i])
+		if batch.full() {
+			stopped, err := batch.flush(j)
+			if stopped || err != nil {
+				feedErr = err
+				break
+			}
+		}
+	}
+	if feedErr == nil {
+		_, feedErr = batch.flush(j)
+	}
+	return j.end(len(contacts), feedErr)
 }
 
 // UpsertStream is UpsertContacts over a channel: it reads until the channel is closed or ctx
@@ -192,10 +224,7 @@ func (c *Client) UpsertStream(ctx context.Context, contacts <-chan Contact, opts
 			break
 		}
 		consumed++
-		if err := batch.add(&contact); err != nil {
-			feedErr = invalidArgument(op, "contact %d cannot be encoded: %v", consumed, err)
-			break
-		}
+		batch.add(&contact)
 		if batch.full() {
 			stopped, feedErr = batch.flush(j)
 		}
@@ -231,10 +260,7 @@ func (c *Client) UpsertFunc(ctx context.Context, next func() (Contact, bool, err
 			break
 		}
 		consumed++
-		if err := batch.add(&contact); err != nil {
-			feedErr = invalidArgument(op, "contact %d cannot be encoded: %v", consumed, err)
-			break
-		}
+		batch.add(&contact)
 		if batch.full() {
 			stopped, feedErr = batch.flush(j)
 		}

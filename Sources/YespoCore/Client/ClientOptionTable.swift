@@ -82,7 +82,7 @@ public enum ClientOptionTable {
         boolean(12, "YESPO_OPT_VERIFY_TLS", "verifyTLS", "1", python: "verify_tls", go: "WithTLSVerification",
                 cli: nil, "0 = do not verify certificates (dangerous)", \.verifyTLS),
         ClientOption(id: 13, cName: "YESPO_OPT_MAX_QUEUED_CHUNKS", key: "maxQueuedChunks", kind: .integer, range: 1...100_000,
-                     defaultText: "2*concurrency", python: "max_queued_chunks", pythonUnit: nil, go: "WithMaxQueuedChunks",
+                     defaultText: "concurrency", python: "max_queued_chunks", pythonUnit: nil, go: "WithMaxQueuedChunks",
                      cli: nil, doc: "chunks buffered ahead of the senders before feed blocks",
                      set: { s, v in if case .integer(let n) = v { s.maxQueuedChunks = Int(n) } },
                      get: { s in s.maxQueuedChunks.map { Int64($0) } }),

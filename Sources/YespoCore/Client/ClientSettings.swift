@@ -25,7 +25,8 @@ public struct ClientSettings: Sendable, Equatable {
     public var chunkBytes: Int = 8 << 20
     public var allowInsecureHTTP: Bool = false
     public var verifyTLS: Bool = true
-    /// Chunks buffered ahead of the senders before feeding blocks; nil = 2 × concurrency.
+    /// Chunks buffered ahead of the senders before feeding blocks; nil = concurrency (one ready
+    /// for each sender: more only held ~0.5 MiB of body each, issue 14).
     public var maxQueuedChunks: Int? = nil
     public var importPollMs: Int = 2000
     public var importTimeoutMs: Int = 1_200_000

@@ -225,15 +225,15 @@ public final class FileRowReader {
     /// and parsed again), then the rules on the whole contact.
     private func csvRow<S: RowSink>(_ line: UnsafeRawBufferPointer, row: Int, preparer: ContactPreparer,
                                     into sink: inout S) throws {
-        guard var builder = csv else {
+        guard csv != nil else {
             return try sink.invalid(row: row, reason: "row \(row): the file has no header row", raw: ContactPreparer.truncatedRaw(line))
         }
         var facts = ContactFacts()
         do throws(RowProblem) {
-            // The builder may move its scratch buffer while growing it: keep the new one.
-            defer { csv = builder }
             if let problem = parseCSVRecord(line, delimiter: csvDelimiter, into: &cells) { throw RowProblem(problem) }
-            try builder.build(line, cells, into: &buffers.contact, facts: &facts,
+            // Built in place (it may move its scratch buffer): a local copy of the builder
+            // retained and released each of its arrays, every row (~10% of the CLI's CPU).
+            try csv?.build(line, cells, into: &buffers.contact, facts: &facts,
                               dedupeFieldId: preparer.options.fieldId.map { Int64($0) })
             if preparer.options.validate { try preparer.check(facts) }
         } catch {

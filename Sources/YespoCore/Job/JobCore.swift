@@ -81,7 +81,7 @@ final class JobCore: @unchecked Sendable {
         self.startNs = monotonicNs()
         self.statsAtStart = transport.stats()
         self.sharedBudgetMark = transport.sharedBudgets.link?.mark()
-        self.maxQueued = max(1, settings.maxQueuedChunks ?? 2 * max(1, settings.concurrency))
+        self.maxQueued = max(1, settings.maxQueuedChunks ?? max(1, settings.concurrency))
         self.chunkRows = max(1, min(settings.chunkSize, options.kind.maxRowsPerRequest))
         self.builder = ChunkBuilder(template: template, maxRows: chunkRows,
                                     maxBytes: settings.chunkBytes, keepDedupeValues: options.waitsForImports && !options.dryRun,

@@ -6,16 +6,21 @@
 // rows only look alike then, which makes one wait (never reorders).
 
 struct KeyTable {
-    private var keys: [UInt64]
-    private var values: [Int]
+    /// A key and its value side by side: a probe that finds its key reads one cache line, not
+    /// two (the union-find's table grows to megabytes with a million multi-key rows, so most
+    /// probes miss the cache).
+    private struct Entry {
+        var key: UInt64
+        var value: Int
+    }
+    private var entries: [Entry]
     private var mask: Int
     private(set) var count = 0
 
     init(capacity: Int = 16) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        keys = [UInt64](repeating: 0, count: size)
-        values = [Int](repeating: 0, count: size)
+        entries = [Entry](repeating: Entry(key: 0, value: 0), count: size)
         mask = size - 1
     }
 
@@ -27,7 +32,7 @@ struct KeyTable {
     @inline(__always) private func find(_ k: UInt64) -> (slot: Int, found: Bool) {
         var i = Int(truncatingIfNeeded: k) & mask
         while true {
-            let here = keys[i]
+            let here = entries[i].key
             if here == k { return (i, true) }
             if here == 0 { return (i, false) }
             i = (i &+ 1) & mask
@@ -37,7 +42,7 @@ struct KeyTable {
     func value(_ key: UInt64) -> Int? {
         if count == 0 { return nil }
         let (slot, found) = find(Self.stored(key))
-        return found ? values[slot] : nil
+        return found ? entries[slot].value : nil
     }
 
     func contains(_ key: UInt64) -> Bool { count != 0 && find(Self.stored(key)).found }
@@ -47,8 +52,8 @@ struct KeyTable {
         let k = Self.stored(key)
         let (slot, found) = find(k)
         if found {
-            let v = values[slot] &+ delta
-            if v == 0 { remove(at: slot) } else { values[slot] = v }
+            let v = entries[slot].value &+ delta
+            if v == 0 { remove(at: slot) } else { entries[slot].value = v }
         } else if delta != 0 {
             insert(k, delta, at: slot)
         }
@@ -59,14 +64,14 @@ struct KeyTable {
         guard count != 0 else { return }
         let (slot, found) = find(Self.stored(key))
         guard found else { return }
-        if values[slot] == 1 { remove(at: slot) } else { values[slot] &-= 1 }
+        if entries[slot].value == 1 { remove(at: slot) } else { entries[slot].value &-= 1 }
     }
 
     /// Sets the key's value, replacing any it had.
     mutating func set(_ key: UInt64, _ value: Int) {
         let k = Self.stored(key)
         let (slot, found) = find(k)
-        if found { values[slot] = value } else { insert(k, value, at: slot) }
+        if found { entries[slot].value = value } else { insert(k, value, at: slot) }
     }
 
     /// Removes the key and returns its value, if it had one.
@@ -75,7 +80,7 @@ struct KeyTable {
         guard count != 0 else { return nil }
         let (slot, found) = find(Self.stored(key))
         guard found else { return nil }
-        let value = values[slot]
+        let value = entries[slot].value
         remove(at: slot)
         return value
     }
@@ -89,15 +94,14 @@ struct KeyTable {
 
     mutating func removeAll() {
         guard count > 0 else { return }
-        for i in keys.indices { keys[i] = 0 }
+        for i in entries.indices { entries[i].key = 0 }
         count = 0
     }
 
     private mutating func insert(_ k: UInt64, _ value: Int, at slot: Int) {
-        keys[slot] = k
-        values[slot] = value
+        entries[slot] = Entry(key: k, value: value)
         count += 1
-        if count * 10 > keys.count * 6 { grow() }
+        if count * 10 > entries.count * 6 { grow() }
     }
 
     /// Shifts later entries of the probe run back into the hole, so lookups never need tombstones.
@@ -106,29 +110,26 @@ struct KeyTable {
         var i = slot
         while true {
             i = (i &+ 1) & mask
-            let k = keys[i]
+            let k = entries[i].key
             if k == 0 { break }
             let home = Int(truncatingIfNeeded: k) & mask
             // The entry may move into the hole only if its home is not inside (hole, i].
             let inside = hole <= i ? (home > hole && home <= i) : (home > hole || home <= i)
             if inside { continue }
-            keys[hole] = k
-            values[hole] = values[i]
+            entries[hole] = entries[i]
             hole = i
         }
-        keys[hole] = 0
+        entries[hole].key = 0
         count -= 1
     }
 
     private mutating func grow() {
-        let oldKeys = keys, oldValues = values
-        keys = [UInt64](repeating: 0, count: oldKeys.count * 2)
-        values = [Int](repeating: 0, count: oldKeys.count * 2)
-        mask = keys.count - 1
-        for i in oldKeys.indices where oldKeys[i] != 0 {
-            let (slot, _) = find(oldKeys[i])
-            keys[slot] = oldKeys[i]
-            values[slot] = oldValues[i]
+        let old = entries
+        entries = [Entry](repeating: Entry(key: 0, value: 0), count: old.count * 2)
+        mask = entries.count - 1
+        for entry in old where entry.key != 0 {
+            let (slot, _) = find(entry.key)
+            entries[slot] = entry
         }
     }
 }

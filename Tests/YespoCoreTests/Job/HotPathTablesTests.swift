@@ -26,6 +26,43 @@ import Testing
         #expect(table.isEmpty && !table.contains(keys[0]))
     }
 
+    /// The union-find on folded keys joins exactly what a plain union-find on the full keys
+    /// joins (these keys do not collide once folded), and keys that do fold alike only ever join.
+    @Test func keyComponentsJoinLikeAPlainUnionFind() {
+        var components = KeyComponents()
+        var model: [UInt64: UInt64] = [:]   // full key → parent
+        func modelRoot(_ k: UInt64) -> UInt64 {
+            var r = k
+            while let up = model[r] { r = up }
+            return r
+        }
+        var rng = SplitMix64(seed: 11)
+        let keys: [UInt64] = (0..<2000).map { _ in rng.next() } + [0, 1, 1 << 40]
+        for _ in 0..<3000 {
+            var row = OrderKeys()
+            for _ in 0..<Int(rng.next() % 3 + 1) { row.insert(keys[Int(rng.next() % UInt64(keys.count))]) }
+            _ = components.unite(row) { _, _ in }
+            let a = modelRoot(row[0])
+            for i in 1..<row.count {
+                let b = modelRoot(row[i])
+                if b != a { model[b] = a }
+            }
+        }
+        for _ in 0..<20_000 {
+            let x = keys[Int(rng.next() % UInt64(keys.count))], y = keys[Int(rng.next() % UInt64(keys.count))]
+            #expect((components.find(x) == components.find(y)) == (modelRoot(x) == modelRoot(y)))
+        }
+        // Roots are folded keys, and folding them again changes nothing.
+        for k in keys {
+            let root = components.find(k)
+            #expect(root != 0 && root <= 0xFFFF_FFFF && KeyComponents.fold(root) == root)
+            #expect(components.find(root) == root)
+        }
+        // Two keys that fold alike (k and k with its halves swapped) are one component.
+        let k: UInt64 = 0x1234_5678_9ABC_DEF0
+        #expect(components.find(k) == components.find((k << 32) | (k >> 32)))
+    }
+
     @Test func outcomeStoreKeepsEveryRowInAnyOrderCompactly() {
         let rows = 20_000
         var store = OutcomeStore()

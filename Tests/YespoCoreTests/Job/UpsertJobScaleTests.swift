@@ -50,7 +50,7 @@ struct UpsertJobScaleTests {
             #expect(report.complete)
             #expect(collector.rows == total)
             #expect(try emu.stat("contactsReceived") == total)
-            // Bounded: queued chunks (2 × concurrency) and in-flight ones, plus ~5 bytes a row of report.
+            // Bounded: queued chunks (concurrency) and in-flight ones, plus ~5 bytes a row of report.
             #expect(rssAfter - rssBefore < 400)
         }
     }

@@ -1,5 +1,6 @@
 // Our Go binding as a Go service would use it: encoding/csv rows turned into typed Contacts and
-// streamed through a channel into UpsertStream, which crosses into the core in NDJSON batches.
+// pulled by UpsertFunc, which encodes them (no reflection) and crosses into the core in NDJSON
+// batches of 2000.
 package main
 
 import (
@@ -58,13 +59,13 @@ func main() {
 		}
 		return ""
 	}
-	contacts := make(chan yespo.Contact, 4096)
-	go func() {
-		defer close(contacts)
+	// Pulled one at a time by UpsertFunc: no channel, no goroutine, one C call per batch of
+	// contacts (UpsertStream over a channel costs a channel hand-off per contact).
+	next := func() (yespo.Contact, bool, error) {
 		for {
 			rec, err := r.Read()
 			if err == io.EOF {
-				return
+				return yespo.Contact{}, false, nil
 			}
 			if err != nil {
 				continue
@@ -83,10 +84,10 @@ func main() {
 			if v := get(rec, "Contact id"); v != "" {
 				c.ID, _ = strconv.ParseInt(v, 10, 64)
 			}
-			contacts <- c
+			return c, true, nil
 		}
-	}()
-	report, err := client.UpsertStream(context.Background(), contacts, yespo.UpsertOptions{})
+	}
+	report, err := client.UpsertFunc(context.Background(), next, yespo.UpsertOptions{})
 	if report == nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)

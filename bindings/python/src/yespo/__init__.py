@@ -12,8 +12,9 @@ created (the core runs threads); use the ``spawn`` or ``forkserver`` start metho
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from ._native import library_path, library_version
-from .aio import AsyncClient
 from .client import Client
 from .dataframes import FrameUpsertReport
 from .errors import (
@@ -36,6 +37,9 @@ from ._sync import SyncReport, sync_status
 from .report import ChunkInfo, Progress, RowOutcome, UnmappedFailure, UpsertReport
 from ._kinds import Order, OrderItem
 from .types import Address, Channel, Contact, Event, EventParam, Field, ImportStatus, Segment
+
+if TYPE_CHECKING:
+    from .aio import AsyncClient
 
 __version__ = "0.1.0"
 
@@ -83,3 +87,12 @@ __all__ = [
 def core_version() -> str:
     """The version of the loaded libyespo (``yespo_version()``)."""
     return library_version()
+
+
+def __getattr__(name: str) -> Any:
+    # AsyncClient brings asyncio and concurrent.futures (~8 MiB and ~20 ms at import): loaded
+    # on first use, so a synchronous job (upsert_file, a script) does not pay for them.
+    if name == "AsyncClient":
+        from .aio import AsyncClient
+        return AsyncClient
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
