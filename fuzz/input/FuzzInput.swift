@@ -4,8 +4,9 @@
 // - every ready row, prepared again, is ready with the same bytes and keys (output is valid, stable);
 // - rows are numbered consecutively from firstRow;
 // - the streaming file reader agrees with the in-memory readers on the same bytes.
+// Orders and events (job kinds) go through the same file reader: no crash, rows numbered in order.
 // Built by run.sh with swiftc -sanitize=fuzzer,address over Sources/YespoCore/Input and the
-// three shared files it uses; not part of Package.swift.
+// shared files it uses; not part of Package.swift.
 import Glibc
 
 private func check(_ ok: Bool, _ what: @autoclosure () -> String) {
@@ -71,6 +72,37 @@ private func fileVerdicts(_ fd: Int32, _ format: InputFormat, bufferSize: Int, b
     return all
 }
 
+/// Orders and events read from a file (CSV rows grouped into orders, NDJSON, JSON array): no crash,
+/// rows numbered consecutively from 1, every invalid row's reason names its row.
+private func objectVerdicts(_ fd: Int32, _ format: InputFormat, kind: JobKind, bufferSize: Int, batch: Int) {
+    var options = FileOptions()
+    options.format = format
+    lseek(fd, 0, SEEK_SET)
+    guard let reader = try? FileRowReader(path: "/proc/self/fd/\(fd)", options: options, bufferSize: bufferSize, kind: kind) else {
+        return
+    }
+    defer { reader.close() }
+    var verdicts: [RowVerdict] = []
+    var sink = VerdictSink { verdicts.append($0) }
+    let orders = OrderPreparer(options: UpsertOptions())
+    let events = EventPreparer(options: UpsertOptions())
+    var next = 1
+    while true {
+        let n: Int?
+        if kind == .orders {
+            n = try? reader.readObjectRows(firstRow: next, maxRows: batch, preparer: orders, into: &sink)
+        } else {
+            n = try? reader.readObjectRows(firstRow: next, maxRows: batch, preparer: events, into: &sink)
+        }
+        guard let n, n > 0 else { break }
+        next += n
+    }
+    for (i, v) in verdicts.enumerated() {
+        check(v.row == i + 1, "\(kind) row \(v.row) where \(i + 1) was due")
+        if case .invalid(_, let reason, _) = v { check(reason.hasPrefix("row \(v.row)"), "\(kind) reason without its row: \(reason)") }
+    }
+}
+
 /// One unlinked temporary file for the whole run, rewritten for each input (opened by the readers
 /// through /proc/self/fd, so they see a real file).
 private let scratchFD: Int32 = {
@@ -134,5 +166,9 @@ public func fuzzInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     _ = fileVerdicts(fd, .json, bufferSize: bufferSize, batch: 1, p)
     _ = fileVerdicts(fd, .csv, bufferSize: bufferSize, batch: 4, p)
     _ = fileVerdicts(fd, .csv, bufferSize: big, batch: 1000, p)
+    let kind: JobKind = control & 1 == 0 ? .orders : .events
+    objectVerdicts(fd, .csv, kind: kind, bufferSize: bufferSize, batch: 3)
+    objectVerdicts(fd, .ndjson, kind: kind, bufferSize: bufferSize, batch: 2)
+    objectVerdicts(fd, .json, kind: kind, bufferSize: big, batch: 5)
     return 0
 }
