@@ -108,26 +108,27 @@ struct ObjectWriter {
     /// the output returned (escapes kept as written). nil when it was blank and not written.
     mutating func string(_ path: String, _ key: UnsafeRawBufferPointer) throws(RowProblem) -> Range<Int>? {
         guard c.current == JSONByte.quote else { throw typeProblem(path, "a string") }
+        return try copyString(key)?.content
+    }
+
+    /// The string here, copied as written under `key` unless blank: its token and its content's
+    /// range in the output.
+    private mutating func copyString(_ key: UnsafeRawBufferPointer) throws(RowProblem) -> (token: StringToken, content: Range<Int>)? {
         let start = c.i
         let t = try c.scanString()
         if isBlankLine(c.raw(t.start, t.end)) { return nil }
         beginMember(key)
         let at = out.count + 1
         out.append(contentsOf: c.raw(start, c.i))
-        return at..<(out.count - 1)
+        return (t, at..<(out.count - 1))
     }
 
     /// A string, or an integer written as a string (ids); where its value is (in the output when
     /// it needed no escape: no copy). nil: blank.
     mutating func identifier(_ path: String, _ key: UnsafeRawBufferPointer) throws(RowProblem) -> ValueBytes? {
         if c.current == JSONByte.quote {
-            let start = c.i
-            let t = try c.scanString()
-            if isBlankLine(c.raw(t.start, t.end)) { return nil }
-            beginMember(key)
-            let at = out.count + 1
-            out.append(contentsOf: c.raw(start, c.i))
-            return t.hasEscapes ? .owned(c.decoded(t)) : .inOutput(at..<(out.count - 1))
+            guard let (t, content) = try copyString(key) else { return nil }
+            return t.hasEscapes ? .owned(c.decoded(t)) : .inOutput(content)
         }
         guard c.current == JSONByte.minus || JSONByte.isDigit(c.current) else { throw typeProblem(path, "a string or an integer") }
         let n = try c.scanNumber()

@@ -76,18 +76,12 @@ struct ContactCommand: ParsableCommand {
             abstract: "Add or update one contact (POST /contact).",
             discussion: "Give the contact as JSON (--contact '{...}', or --contact - to read it from stdin) or build it from the flags.")
 
-        @Option(name: .long, help: "The contact as a JSON object (- reads it from stdin).") var contact: String?
-        @Option(name: .long, help: "Email address.") var email: String?
-        @Option(name: .long, help: "Phone number.") var sms: String?
-        @Option(name: .long, help: "First name.") var firstName: String?
-        @Option(name: .long, help: "Last name.") var lastName: String?
-        @Option(name: .long, help: "External customer id.") var externalId: String?
+        @OptionGroup var contact: ContactFlags
         @Flag(name: .long, help: "Print JSON.") var json = false
         @OptionGroup(title: "Connection") var connection: ConnectionOptions
 
         func run() throws {
-            let body = try ContactFlags(contact: contact, email: email, sms: sms, firstName: firstName,
-                                        lastName: lastName, externalId: externalId).json()
+            let body = try contact.json()
             let client = try connection.makeClient()
             defer { client.close() }
             let answer = try SingleCall.run("cannot add the contact") { () throws(YespoError) -> String in
@@ -109,12 +103,7 @@ struct ContactCommand: ParsableCommand {
                 """)
 
         @Argument(help: "The contact id.") var id: Int64
-        @Option(name: .long, help: "The contact as a JSON object (- reads it from stdin).") var contact: String?
-        @Option(name: .long, help: "Email address.") var email: String?
-        @Option(name: .long, help: "Phone number.") var sms: String?
-        @Option(name: .long, help: "First name.") var firstName: String?
-        @Option(name: .long, help: "Last name.") var lastName: String?
-        @Option(name: .long, help: "External customer id.") var externalId: String?
+        @OptionGroup var contact: ContactFlags
         @OptionGroup(title: "Connection") var connection: ConnectionOptions
 
         func validate() throws {
@@ -122,8 +111,7 @@ struct ContactCommand: ParsableCommand {
         }
 
         func run() throws {
-            let body = try ContactFlags(contact: contact, email: email, sms: sms, firstName: firstName,
-                                        lastName: lastName, externalId: externalId).json()
+            let body = try contact.json()
             let client = try connection.makeClient()
             defer { client.close() }
             try SingleCall.run("cannot update contact \(id)") { () throws(YespoError) in
@@ -162,14 +150,14 @@ struct ContactCommand: ParsableCommand {
     }
 }
 
-/// A contact object from either a JSON argument or individual flags.
-struct ContactFlags {
-    var contact: String?
-    var email: String?
-    var sms: String?
-    var firstName: String?
-    var lastName: String?
-    var externalId: String?
+/// A contact object from either a JSON argument or individual flags (contact add, contact update).
+struct ContactFlags: ParsableArguments {
+    @Option(name: .long, help: "The contact as a JSON object (- reads it from stdin).") var contact: String?
+    @Option(name: .long, help: "Email address.") var email: String?
+    @Option(name: .long, help: "Phone number.") var sms: String?
+    @Option(name: .long, help: "First name.") var firstName: String?
+    @Option(name: .long, help: "Last name.") var lastName: String?
+    @Option(name: .long, help: "External customer id.") var externalId: String?
 
     func value() throws(CLIFailure) -> JSON {
         if let contact {

@@ -18,19 +18,16 @@ struct MessageCommand: ParsableCommand {
         @Option(name: .long, help: "Subject.") var subject: String?
         @Option(name: .long, help: ArgumentHelp("HTML body (@FILE reads a file).", valueName: "html")) var html: String?
         @Option(name: .long, help: ArgumentHelp("Plain-text body (@FILE reads a file).", valueName: "text")) var text: String?
-        @Option(name: .long, help: ArgumentHelp("The request as JSON (- for stdin); flags override its fields.", valueName: "json"))
-        var body: String?
-        @Flag(name: .long, help: "Print the answer as compact JSON.") var json = false
-        @OptionGroup(title: "Connection") var connection: ConnectionOptions
+        @OptionGroup var request: MessageRequestOptions
 
         func run() throws {
-            let request = SingleCall.merging(try body.map { t throws(CLIFailure) in try SingleCall.jsonObject(t, "--body") } ?? .object([]), [
+            let body = SingleCall.merging(try request.bodyObject(), [
                 ("from", sender.map { .string($0) }), ("subject", subject.map { .string($0) }),
                 ("htmlText", try html.map { t throws(CLIFailure) in .string(try MessageText.read(t, "--html")) }),
                 ("plainText", try text.map { t throws(CLIFailure) in .string(try MessageText.read(t, "--text")) }),
                 ("emails", to.isEmpty ? nil : .array(to.map { .string($0) })),
             ]).encoded()
-            try MessageText.send("cannot send the email", json, connection) { c throws(YespoError) in try c.sendEmailMessage(request) }
+            try request.send("cannot send the email") { c throws(YespoError) in try c.sendEmailMessage(body) }
         }
     }
 
@@ -40,18 +37,15 @@ struct MessageCommand: ParsableCommand {
         @Option(name: .customLong("from"), help: ArgumentHelp("Sender name (an alpha name set up in Yespo).", valueName: "sender"))
         var sender: String?
         @Option(name: .long, help: ArgumentHelp("The message text (@FILE reads a file).", valueName: "text")) var text: String?
-        @Option(name: .long, help: ArgumentHelp("The request as JSON (- for stdin); flags override its fields.", valueName: "json"))
-        var body: String?
-        @Flag(name: .long, help: "Print the answer as compact JSON.") var json = false
-        @OptionGroup(title: "Connection") var connection: ConnectionOptions
+        @OptionGroup var request: MessageRequestOptions
 
         func run() throws {
-            let request = SingleCall.merging(try body.map { t throws(CLIFailure) in try SingleCall.jsonObject(t, "--body") } ?? .object([]), [
+            let body = SingleCall.merging(try request.bodyObject(), [
                 ("from", sender.map { .string($0) }),
                 ("text", try text.map { t throws(CLIFailure) in .string(try MessageText.read(t, "--text")) }),
                 ("phoneNumbers", to.isEmpty ? nil : .array(to.map { .string($0) })),
             ]).encoded()
-            try MessageText.send("cannot send the SMS", json, connection) { c throws(YespoError) in try c.sendSMSMessage(request) }
+            try request.send("cannot send the SMS") { c throws(YespoError) in try c.sendSMSMessage(body) }
         }
     }
 
@@ -64,10 +58,7 @@ struct MessageCommand: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp("A message parameter (repeatable).", valueName: "name=value")) var param: [String] = []
         @Flag(name: .long, help: "The recipients are emails (the API's \"email\": true); default: as the message's channel.")
         var email = false
-        @Option(name: .long, help: ArgumentHelp("The request as JSON (- for stdin); flags override its fields.", valueName: "json"))
-        var body: String?
-        @Flag(name: .long, help: "Print the answer as compact JSON.") var json = false
-        @OptionGroup(title: "Connection") var connection: ConnectionOptions
+        @OptionGroup var request: MessageRequestOptions
 
         func validate() throws {
             if id < 1 { throw ValidationError("the message id must be positive") }
@@ -75,13 +66,13 @@ struct MessageCommand: ParsableCommand {
 
         func run() throws {
             let params = try SingleCall.pairs(param, "--param")
-            let request = SingleCall.merging(try body.map { t throws(CLIFailure) in try SingleCall.jsonObject(t, "--body") } ?? .object([]), [
+            let body = SingleCall.merging(try request.bodyObject(), [
                 ("recipients", to.isEmpty ? nil : .array(to.map { .string($0) })),
                 ("params", params.isEmpty ? nil : .array(params.map { .object([("key", .string($0.0)), ("value", .string($0.1))]) })),
                 ("email", email ? .bool(true) : nil),
             ]).encoded()
-            try MessageText.send("cannot send message \(id)", json, connection) { c throws(YespoError) in
-                try c.sendPreparedMessage(id: id, request)
+            try request.send("cannot send message \(id)") { c throws(YespoError) in
+                try c.sendPreparedMessage(id: id, body)
             }
         }
     }
@@ -97,11 +88,24 @@ enum MessageText {
         }
     }
 
-    static func send(_ action: String, _ compact: Bool, _ connection: ConnectionOptions,
-                     _ call: (YespoClient) throws(YespoError) -> String) throws {
+}
+
+/// What every message command shares: the request as JSON (flags override its fields), how the
+/// answer is printed, and the connection.
+struct MessageRequestOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The request as JSON (- for stdin); flags override its fields.", valueName: "json"))
+    var body: String?
+    @Flag(name: .long, help: "Print the answer as compact JSON.") var json = false
+    @OptionGroup(title: "Connection") var connection: ConnectionOptions
+
+    func bodyObject() throws(CLIFailure) -> JSON {
+        try body.map { t throws(CLIFailure) in try SingleCall.jsonObject(t, "--body") } ?? .object([])
+    }
+
+    func send(_ action: String, _ call: (YespoClient) throws(YespoError) -> String) throws {
         let client = try connection.makeClient()
         defer { client.close() }
         let answer = try SingleCall.run(action) { () throws(YespoError) -> String in try call(client) }
-        SingleCall.printJSON(answer, compact: compact)
+        SingleCall.printJSON(answer, compact: json)
     }
 }

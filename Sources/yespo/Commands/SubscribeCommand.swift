@@ -7,11 +7,7 @@ struct SubscribeCommand: ParsableCommand {
         commandName: "subscribe",
         abstract: "Subscribe one contact as a form would (POST /contact/subscribe; not confirmed).")
 
-    @Option(name: .long, help: "The contact as a JSON object.") var contact: String?
-    @Option(name: .long, help: "Email address.") var email: String?
-    @Option(name: .long, help: "Phone number.") var sms: String?
-    @Option(name: .long, help: "First name.") var firstName: String?
-    @Option(name: .long, help: "Last name.") var lastName: String?
+    @OptionGroup var contact: ContactFlags
     @Option(name: .long, help: ArgumentHelp("Add to this segment (repeatable).", valueName: "name"))
     var group: [String] = []
     @Option(name: .long, help: "The form type, appended to the event name.") var formType: String?
@@ -19,8 +15,7 @@ struct SubscribeCommand: ParsableCommand {
     @OptionGroup(title: "Connection") var connection: ConnectionOptions
 
     func run() throws {
-        let contactValue = try ContactFlags(contact: contact, email: email, sms: sms, firstName: firstName,
-                                            lastName: lastName, externalId: nil).value()
+        let contactValue = try contact.value()
         var members: [(String, JSON)] = [("contact", contactValue)]
         if !group.isEmpty { members.append(("groups", .array(group.map { .string($0) }))) }
         if let formType { members.append(("formType", .string(formType))) }
