@@ -109,6 +109,19 @@ func displayHeader(_ s: String, limit: Int = 64) -> String {
     return out
 }
 
+/// A CSV cell's text, trimmed as trimmedText trims, without building Characters for the common
+/// case: ASCII spaces, tabs and line ends come off as bytes; only a cell that then starts or ends
+/// with a non-ASCII byte (which may be Unicode whitespace) takes the Character path.
+func trimmedCellText(_ bytes: [UInt8]) -> String {
+    var lo = 0, hi = bytes.count
+    @inline(__always) func asciiSpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
+    while lo < hi && asciiSpace(bytes[lo]) { lo += 1 }
+    while hi > lo && asciiSpace(bytes[hi - 1]) { hi -= 1 }
+    let text = String(decoding: bytes[lo..<hi], as: UTF8.self)
+    if lo < hi && (bytes[lo] >= 0x80 || bytes[hi - 1] >= 0x80) { return trimmedText(text) }
+    return text
+}
+
 func trimmedText(_ s: String) -> String {
     var sub = Substring(s)
     while let f = sub.first, f.isWhitespace { sub.removeFirst() }

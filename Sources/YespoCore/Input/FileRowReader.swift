@@ -304,7 +304,7 @@ public final class FileRowReader {
                     appendCSVCellValue(line, cell, into: &cellBytes)
                     // Never replaced silently: the row is refused, naming the column.
                     if badCell == nil && !validUTF8(cellBytes) { badCell = k }
-                    values.append(trimmedText(String(decoding: cellBytes, as: UTF8.self)))
+                    values.append(trimmedCellText(cellBytes))
                 }
                 try emit(objectCSV?.add(values, line: startLine, lines: csvLine - startLine, raw: line,
                                         invalidUTF8Column: badCell))

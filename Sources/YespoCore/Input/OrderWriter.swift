@@ -18,12 +18,20 @@ enum OrderField: UInt16, CaseIterable {
     case email = 64, phone = 128, firstName = 256, lastName = 512, taxes = 1024, shipping = 2048
     case discount = 4096, deliveryAddress = 8192, items = 16384
 
-    var name: String { String(describing: self) }
+    /// The API's name of the field. Looked up, not reflected: String(describing:) of a case goes
+    /// through the runtime's reflection, and cost ~30 µs an order in the bench's orders scenario.
+    var name: String { Self.names[rawValue.trailingZeroBitCount] }
 
     init?(_ key: UnsafeRawBufferPointer) {
-        guard let found = OrderField.allCases.first(where: { bytesEqualText(key, $0.name) }) else { return nil }
-        self = found
+        for (i, name) in Self.nameBytes.enumerated() where name.count == key.count {
+            if name.withUnsafeBytes({ $0.elementsEqual(key) }) { self = Self.allCases[i]; return }
+        }
+        return nil
     }
+
+    /// Names by case, in declaration order (the raw values are 1 << index).
+    private static let names: [String] = allCases.map { String(describing: $0) }
+    private static let nameBytes: [[UInt8]] = names.map { Array($0.utf8) }
 
     static let required: [OrderField] = [.externalOrderId, .externalCustomerId, .totalCost, .status, .date, .currency]
     static let statuses = ["INITIALIZED", "IN_PROGRESS", "DELIVERED", "CANCELLED", "ABANDONED_SHOPPING_CART"]
