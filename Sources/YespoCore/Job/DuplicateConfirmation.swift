@@ -31,7 +31,7 @@ extension JobCore {
         if !searches.isEmpty {
             let wait = ImportWait(chunk: chunk, sessionId: "", positions: searches.keys.sorted(), sinceNs: monotonicNs())
             wait.searches = searches
-            imports.append(wait)
+            sending.imports.append(wait)
             chunk.pendingImports += 1
         }
         return unsearchable

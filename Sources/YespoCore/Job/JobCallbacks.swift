@@ -27,10 +27,10 @@ extension JobCore {
                     let now = monotonicNs()
                     if !callbacks.outbox.isEmpty || life.closing { break }
                     if callbacks.progressHandler != nil && now >= nextProgressNs { break }
-                    if !imports.isEmpty && now >= nextPollNs { break }
+                    if !sending.imports.isEmpty && now >= nextPollNs { break }
                     var deadline = now + 1_000_000_000
                     if callbacks.progressHandler != nil { deadline = min(deadline, nextProgressNs) }
-                    if !imports.isEmpty { deadline = min(deadline, nextPollNs) }
+                    if !sending.imports.isEmpty { deadline = min(deadline, nextPollNs) }
                     monitor.wait(untilNs: deadline)
                 }
                 let now = monotonicNs()
@@ -88,7 +88,7 @@ extension JobCore {
         p.notSent = store.count(.notSent)
         p.chunksSent = counts.chunksSent
         p.chunksDone = counts.chunksDone
-        p.inFlight = liveParts.count
+        p.inFlight = sending.liveParts.count
         p.concurrency = stats.concurrency
         p.requests = counts.requests
         p.retries = counts.retries

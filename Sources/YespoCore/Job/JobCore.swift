@@ -3,7 +3,7 @@
 // (request completions) and the job's callback thread (outcome batches, progress, import polls).
 // Feed-side state is guarded by `feedLock`; everything else by `monitor`, taken once per chunk or
 // batch. The `stopped` flag is atomic so the per-row path never takes a lock. The counters, the
-// life flags and the callbacks are owned parts (JobState.swift).
+// sending state, the life flags and the callbacks are owned parts (JobState.swift).
 import Synchronization
 
 final class JobCore: @unchecked Sendable {
@@ -43,25 +43,14 @@ final class JobCore: @unchecked Sendable {
 
     // Shared (monitor).
     var counts = JobCounters()
+    var sending = JobSendingState()
     var life = JobLifeState()
     var callbacks = JobCallbackState()
     let monitor = JobMonitor()
     // Per-row work under the monitor (a chunk's outcomes, the gate's keys): no exclusivity checks.
     @exclusivity(unchecked) var store = OutcomeStore()
-    var queue: [Chunk] = []
-    /// Bodies of chunks whose sending ended, on their way back to the builder for reuse.
-    var sentBodies: [[UInt8]] = []
-    var queueHead = 0
-    var active: [Int: ActiveChunk] = [:]
-    var chunksSending = 0
-    var liveParts: [Int: RequestTicket?] = [:]
-    var nextPartId = 0
-    var imports: [ImportWait] = []
-    var chunkRecords: [ChunkRecord] = []
     /// Holds back rows whose earlier twin is unacknowledged (see WriteOrderGate).
     @exclusivity(unchecked) var gate: WriteOrderGate
-    /// Chunk indices in sending order, catch-up chunks included (assigned under the monitor).
-    var nextChunkIndex = 0
     /// How each fed file was read (format, encoding, delimiter, column mapping), for the report.
     var inputs: [InputDescription] = []
 
@@ -148,19 +137,19 @@ final class JobCore: @unchecked Sendable {
         var parts: [ChunkPart] = []
         var stoppedNow = false
         monitor.withLock {
-            for body in sentBodies { builder.takeBack(body) }
-            sentBodies.removeAll(keepingCapacity: true)
+            for body in sending.sentBodies { builder.takeBack(body) }
+            sending.sentBodies.removeAll(keepingCapacity: true)
             counts.rowsRead = max(counts.rowsRead, rowsSeen)
             publishLocked(batch, bytes: bytes, chunkIndex: nil)
             if var chunk {
-                chunk.index = nextChunkIndex
-                nextChunkIndex += 1
+                chunk.index = sending.nextChunkIndex
+                sending.nextChunkIndex += 1
                 if options.dryRun {
                     planOnlyLocked(chunk)
                 } else {
                     // Also wait for a slow outcome handler: batches it has not taken yet count
                     // as memory too.
-                    while (queue.count - queueHead >= maxQueued || callbacks.outbox.count >= Self.maxPendingBatches)
+                    while (sending.queue.count - sending.queueHead >= maxQueued || callbacks.outbox.count >= Self.maxPendingBatches)
                             && life.fatal == nil && !life.cancelled && !life.closing {
                         monitor.wait()
                     }
@@ -168,7 +157,7 @@ final class JobCore: @unchecked Sendable {
                         notSentLocked(chunk)
                         stoppedNow = true
                     } else {
-                        queue.append(chunk)
+                        sending.queue.append(chunk)
                         parts = takeDispatchableLocked()
                     }
                 }
@@ -192,7 +181,7 @@ final class JobCore: @unchecked Sendable {
         for row in chunk.rows { store.record(row: row, kind: .accepted, session: 0) }
         counts.chunksSent += 1
         counts.chunksDone += 1
-        chunkRecords.append(ChunkRecord(index: chunk.index, rows: chunk.count, firstRow: chunk.rows.min() ?? 0,
+        sending.chunkRecords.append(ChunkRecord(index: chunk.index, rows: chunk.count, firstRow: chunk.rows.min() ?? 0,
                                         lastRow: chunk.rows.max() ?? 0, status: .accepted, asyncSessionId: nil,
                                         attempts: 0, importStatus: nil))
         if callbacks.outcomeHandler != nil {
@@ -203,7 +192,7 @@ final class JobCore: @unchecked Sendable {
 
     /// Gives a body whose sending ended back to the builder (through `hand`), a few at most.
     func recycleLocked(_ body: [UInt8]) {
-        if sentBodies.count < 4 { sentBodies.append(body) }
+        if sending.sentBodies.count < 4 { sending.sentBodies.append(body) }
     }
 
     /// A chunk that will never be sent: every row notSent with the reason the job stopped.
@@ -211,7 +200,7 @@ final class JobCore: @unchecked Sendable {
         let reason = stopReasonLocked()
         let rows = chunk.rows.map { RowOutcome(row: $0, kind: .notSent, reason: reason) }
         for outcome in rows { store.record(outcome) }
-        chunkRecords.append(ChunkRecord(index: chunk.index, rows: chunk.count, firstRow: chunk.rows.min() ?? 0,
+        sending.chunkRecords.append(ChunkRecord(index: chunk.index, rows: chunk.count, firstRow: chunk.rows.min() ?? 0,
                                         lastRow: chunk.rows.max() ?? 0, status: .notSent, asyncSessionId: nil,
                                         attempts: 0, importStatus: nil))
         if callbacks.outcomeHandler != nil { callbacks.outbox.append(OutcomeBatch(chunkIndex: chunk.index, asyncSessionId: nil, rows: rows)) }
@@ -232,12 +221,12 @@ final class JobCore: @unchecked Sendable {
         if life.fatal == nil || (life.fatal?.code == .cancelled && error.code != .cancelled) { life.fatal = error }
         if error.code == .cancelled { life.cancelled = true }
         stopped.store(true, ordering: .relaxed)
-        while queueHead < queue.count {
-            notSentLocked(queue[queueHead])
-            queueHead += 1
+        while sending.queueHead < sending.queue.count {
+            notSentLocked(sending.queue[sending.queueHead])
+            sending.queueHead += 1
         }
-        queue = []
-        queueHead = 0
+        sending.queue = []
+        sending.queueHead = 0
         let reason = stopReasonLocked()
         publishLocked(gate.drain().map { RowOutcome(row: $0.row, kind: .notSent, reason: reason) }, bytes: [:], chunkIndex: nil)
         resolveAllImportsLocked()
@@ -247,7 +236,7 @@ final class JobCore: @unchecked Sendable {
 
     func takeTicketsLocked() -> [RequestTicket] {
         life.ticketsCancelled = true
-        return liveParts.values.compactMap { $0 }
+        return sending.liveParts.values.compactMap { $0 }
     }
 
     func cancel() {

@@ -8,7 +8,7 @@ extension JobCore {
     func importsToPollLocked(now: UInt64) -> [ImportWait] {
         var due: [ImportWait] = []
         let timeoutNs = UInt64(max(0, settings.importTimeoutMs)) * 1_000_000
-        for wait in imports where !wait.resolved && !wait.polling {
+        for wait in sending.imports where !wait.resolved && !wait.polling {
             if now &- wait.sinceNs > timeoutNs, wait.searches != nil {
                 resolveConfirmationLocked(wait, note: "Not found by search within \(settings.importTimeoutMs) ms: the earlier request's import may still be running.")
                 continue
@@ -22,7 +22,7 @@ extension JobCore {
             wait.polling = true
             due.append(wait)
         }
-        imports.removeAll { $0.resolved }
+        sending.imports.removeAll { $0.resolved }
         return due
     }
 
@@ -103,7 +103,7 @@ extension JobCore {
 
     /// The job stopped: accepted rows stop waiting for their import.
     func resolveAllImportsLocked() {
-        for wait in imports where !wait.resolved {
+        for wait in sending.imports where !wait.resolved {
             if wait.searches != nil {
                 resolveConfirmationLocked(wait, note: "The job stopped before the row was found by search.")
                 continue
@@ -111,7 +111,7 @@ extension JobCore {
             resolveLocked(wait, status: wait.lastStatus ?? "IMPORTING", mapping: nil, errorDescription: nil,
                           note: "the job stopped before the import finished; contact ids unknown")
         }
-        imports.removeAll()
+        sending.imports.removeAll()
     }
 }
 

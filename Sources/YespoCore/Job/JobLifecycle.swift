@@ -66,7 +66,7 @@ extension JobCore {
         return monitor.withLock {
             life.finished = true
             let report = UpsertReport(
-                store: store, chunks: chunkRecords, fatal: life.fatal, cancelled: life.cancelled, dryRun: options.dryRun,
+                store: store, chunks: sending.chunkRecords, fatal: life.fatal, cancelled: life.cancelled, dryRun: options.dryRun,
                 requests: counts.requests, retries: counts.retries, throttled: max(0, stats.throttled - statsAtStart.throttled),
                 bytesSent: counts.bytesSent, elapsedMs: Int((monotonicNs() - startNs) / 1_000_000),
                 heldForOrder: gate.heldTotal, unmappedFailures: counts.unmappedFailures, unmappedFailureCount: counts.unmappedFailureCount,
@@ -76,7 +76,7 @@ extension JobCore {
             // counters, so that progress() read after finish still tells the truth.
             life.finalProgress = progressLocked(stats)
             store = OutcomeStore()
-            chunkRecords = []
+            sending.chunkRecords = []
             return report
         }
     }
@@ -90,7 +90,7 @@ extension JobCore {
         while true {
             var toCancel: [RequestTicket] = []
             let allDone = monitor.withLock { () -> Bool in
-                if queueHead >= queue.count && active.isEmpty && !gate.hasHeld { return true }
+                if sending.queueHead >= sending.queue.count && sending.active.isEmpty && !gate.hasHeld { return true }
                 let now = monotonicNs()
                 if isStopped {
                     let since = stopSeenNs ?? now

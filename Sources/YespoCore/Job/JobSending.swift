@@ -16,25 +16,25 @@ extension JobCore {
     /// queued chunks once enough of them are ready (or nothing else is waiting).
     func takeDispatchableLocked() -> [ChunkPart] {
         var parts: [ChunkPart] = []
-        while chunksSending < max(1, settings.concurrency), life.fatal == nil, !life.cancelled {
+        while sending.chunksSending < max(1, settings.concurrency), life.fatal == nil, !life.cancelled {
             if gate.hasHeld {
-                let force = queueHead >= queue.count || gate.isFull || life.inputEnded
+                let force = sending.queueHead >= sending.queue.count || gate.isFull || life.inputEnded
                 let (ready, poisoned) = gate.takeReady(maxRows: chunkRows,
                                                        maxBytes: settings.chunkBytes - template.head.count - template.tail.count,
                                                        minRows: force ? 1 : max(1, chunkRows / 2))
                 publishPoisonedLocked(poisoned)
                 if !ready.isEmpty {
-                    let chunk = WriteOrderGate.catchUp(ready, index: nextChunkIndex, template: template,
+                    let chunk = WriteOrderGate.catchUp(ready, index: sending.nextChunkIndex, template: template,
                                                        keepDedupeValues: options.waitsForImports)
-                    nextChunkIndex += 1
+                    sending.nextChunkIndex += 1
                     parts.append(dispatchLocked(chunk))
                     continue
                 }
                 if gate.isFull { break }   // the held rows drain first; the feeder waits meanwhile
             }
-            guard queueHead < queue.count else { break }
-            let chunk = queue[queueHead]
-            queueHead += 1
+            guard sending.queueHead < sending.queue.count else { break }
+            let chunk = sending.queue[sending.queueHead]
+            sending.queueHead += 1
             let admission = gate.admit(chunk, template: template)
             publishPoisonedLocked(admission.poisonedRows)
             if let send = admission.send { parts.append(dispatchLocked(send)) }
@@ -42,17 +42,17 @@ extension JobCore {
         // Taken chunks leave the array at once: a slot kept until the array is compacted would
         // keep its body alive (up to 64 bodies, the CLI's "retained memory" of issue 14). The
         // queue holds at most maxQueued chunks, so this moves a few structs.
-        if queueHead > 0 {
-            queue.removeFirst(queueHead)
-            queueHead = 0
+        if sending.queueHead > 0 {
+            sending.queue.removeFirst(sending.queueHead)
+            sending.queueHead = 0
         }
         return parts
     }
 
     private func dispatchLocked(_ chunk: Chunk) -> ChunkPart {
         let activeChunk = ActiveChunk(chunk)
-        active[chunk.index] = activeChunk
-        chunksSending += 1
+        sending.active[chunk.index] = activeChunk
+        sending.chunksSending += 1
         counts.chunksSent += 1
         counts.rowsSent += chunk.count
         return newPartLocked(activeChunk, lo: 0, hi: chunk.count, body: activeChunk.body)
@@ -80,9 +80,9 @@ extension JobCore {
     }
 
     func newPartLocked(_ chunk: ActiveChunk, lo: Int, hi: Int, body: [UInt8]) -> ChunkPart {
-        let id = nextPartId
-        nextPartId += 1
-        liveParts[id] = .some(nil)
+        let id = sending.nextPartId
+        sending.nextPartId += 1
+        sending.liveParts[id] = .some(nil)
         chunk.pendingParts += 1
         return ChunkPart(id: id, chunk: chunk, lo: lo, hi: hi, body: body)
     }
@@ -97,8 +97,8 @@ extension JobCore {
                 self.partFinished(part, outcome)
             }
             let cancelNow = monitor.withLock { () -> Bool in
-                guard liveParts.index(forKey: part.id) != nil else { return false }
-                liveParts[part.id] = .some(ticket)
+                guard sending.liveParts.index(forKey: part.id) != nil else { return false }
+                sending.liveParts[part.id] = .some(ticket)
                 return life.ticketsCancelled
             }
             if cancelNow { transport.cancel(ticket) }
@@ -119,7 +119,7 @@ extension JobCore {
         var toSubmit: [ChunkPart] = []
         var toCancel: [RequestTicket] = []
         monitor.withLock {
-            liveParts.removeValue(forKey: part.id)
+            sending.liveParts.removeValue(forKey: part.id)
             let chunk = part.chunk
             chunk.pendingParts -= 1
             let attempts: Int
@@ -198,7 +198,7 @@ extension JobCore {
             }
 
             if chunk.sendingDone {
-                chunksSending -= 1
+                sending.chunksSending -= 1
                 recycleLocked(chunk.body)
                 chunk.body = []
                 if options.ackOn == .accepted { releaseKeysLocked(chunk) }
@@ -236,7 +236,7 @@ extension JobCore {
         chunk.parked.removeAll { parked in
             guard chunk.isSettled(parked.waitLo, parked.waitHi) else { return false }
             if isStopped {
-                liveParts.removeValue(forKey: parked.part.id)
+                sending.liveParts.removeValue(forKey: parked.part.id)
                 chunk.pendingParts -= 1
                 chunk.setRange(parked.part.lo, parked.part.hi, .notSent, reason: stopReasonLocked())
                 chunk.settle(parked.part.lo, parked.part.hi)
@@ -285,7 +285,7 @@ extension JobCore {
         if options.waitsForImports, let session {
             let positions = (part.lo..<part.hi).filter { chunk.isPending($0) }
             if !positions.isEmpty {
-                imports.append(ImportWait(chunk: chunk, sessionId: session, positions: positions, sinceNs: monotonicNs()))
+                sending.imports.append(ImportWait(chunk: chunk, sessionId: session, positions: positions, sinceNs: monotonicNs()))
                 chunk.pendingImports += 1
             }
         } else {
@@ -298,10 +298,10 @@ extension JobCore {
     /// Every row of the chunk has its outcome: record them, report the chunk, hand the batch on.
     func finalizeLocked(_ chunk: ActiveChunk) {
         releaseKeysLocked(chunk)
-        active[chunk.chunk.index] = nil
+        sending.active[chunk.chunk.index] = nil
         counts.chunksDone += 1
         let rows = chunk.record(into: &store, rejectedBytes: chunk.rejectedBytes, wantOutcomes: callbacks.outcomeHandler != nil)
-        chunkRecords.append(chunk.record)
+        sending.chunkRecords.append(chunk.record)
         if callbacks.outcomeHandler != nil {
             callbacks.outbox.append(OutcomeBatch(chunkIndex: chunk.chunk.index, asyncSessionId: chunk.sessionIds.first, rows: rows))
         }

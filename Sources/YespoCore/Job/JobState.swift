@@ -1,6 +1,6 @@
 // The job's shared state in owned parts, each a plain value under the job's monitor: what it has
-// done (counts), where it is in its life (life), and who is told (callbacks). JobCore holds one of
-// each; the feed side's hot-path state and the sending state stay on JobCore itself.
+// done (counts), what is being sent (sending), where it is in its life (life), and who is told
+// (callbacks). JobCore holds one of each; the feed side's hot-path state stays on JobCore itself.
 
 /// What the job has done so far, for progress and the report (JobCore.counts; monitor).
 struct JobCounters {
@@ -39,4 +39,21 @@ struct JobCallbackState {
     var outcomeHandler: (@Sendable (OutcomeBatch) -> Void)?
     var callbackThread: JobThread?
     var outbox: [OutcomeBatch] = []
+}
+
+/// Chunks on their way: queued, being sent (their parts and tickets), awaiting their imports
+/// (JobCore.sending; monitor).
+struct JobSendingState {
+    var queue: [Chunk] = []
+    /// Bodies of chunks whose sending ended, on their way back to the builder for reuse.
+    var sentBodies: [[UInt8]] = []
+    var queueHead = 0
+    var active: [Int: ActiveChunk] = [:]
+    var chunksSending = 0
+    var liveParts: [Int: RequestTicket?] = [:]
+    var nextPartId = 0
+    var imports: [ImportWait] = []
+    var chunkRecords: [ChunkRecord] = []
+    /// Chunk indices in sending order, catch-up chunks included (assigned under the monitor).
+    var nextChunkIndex = 0
 }
