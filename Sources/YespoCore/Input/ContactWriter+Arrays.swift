@@ -23,14 +23,7 @@ extension ContactWriter {
         c.skipWhitespace()
         if c.current == JSONByte.closeBrace { c.i += 1; return (nil, nil, extras) }
         while true {
-            c.skipWhitespace()
-            guard c.current == JSONByte.quote else { throw c.problem("expected a string key") }
-            let keyStart = c.i
-            let key = try c.scanString()
-            let keyEnd = c.i
-            c.skipWhitespace()
-            try c.expect(JSONByte.colon, "expected ':' after an object key")
-            c.skipWhitespace()
+            let (key, keyStart, keyEnd) = try c.memberKey()
             let isFirst: Bool, isValue: Bool
             if key.hasEscapes {
                 let keyBytes = c.decoded(key)

@@ -107,13 +107,7 @@ struct ContactWriter {
 
     private mutating func writeMembers() throws(RowProblem) {
         while true {
-            c.skipWhitespace()
-            guard c.current == JSONByte.quote else { throw c.problem("expected a string key") }
-            let keyStart = c.i
-            let key = try c.scanString()
-            c.skipWhitespace()
-            try c.expect(JSONByte.colon, "expected ':' after an object key")
-            c.skipWhitespace()
+            let (key, keyStart, _) = try c.memberKey()
             let known: ContactKey?
             if key.hasEscapes {
                 known = c.decoded(key).withUnsafeBytes { ContactKey($0) }
@@ -245,13 +239,7 @@ struct ContactWriter {
         c.skipWhitespace()
         if c.current == JSONByte.closeBrace { c.i += 1; out.append(JSONByte.closeBrace); return }
         while true {
-            c.skipWhitespace()
-            let keyStart = c.i
-            let key = try c.scanString()
-            let keyEnd = c.i
-            c.skipWhitespace()
-            try c.expect(JSONByte.colon, "expected ':' after an object key")
-            c.skipWhitespace()
+            let (key, keyStart, keyEnd) = try c.memberKey()
             if try !skipNull() {
                 guard c.current == JSONByte.quote else {
                     let name = String(decoding: c.decoded(key), as: UTF8.self)

@@ -30,14 +30,8 @@ struct ObjectWriter {
             c.i += 1
         } else {
             while true {
-                c.skipWhitespace()
-                guard c.current == JSONByte.quote else { throw c.problem("expected a string key") }
-                let keyStart = c.i
-                let key = try c.scanString()
-                let literal = c.raw(keyStart, c.i)
-                c.skipWhitespace()
-                try c.expect(JSONByte.colon, "expected ':' after an object key")
-                c.skipWhitespace()
+                let (key, keyStart, keyEnd) = try c.memberKey()
+                let literal = c.raw(keyStart, keyEnd)
                 let handled: Bool
                 if key.hasEscapes {
                     let decoded = c.decoded(key)
