@@ -63,14 +63,9 @@ extension Emulator {
     /// POST /message/{id}/send: `recipients` are addresses or phones (strings, or objects with a
     /// `locator`); `email` says which, and without it a locator with '@' is an email.
     func sendPrepared(_ messageId: Int64, _ body: [UInt8]) -> Reply {
-        let doc: JSONValue
-        switch messageBody(body) {
-        case .success(let d): doc = d
-        case .failure(let e): return .error(e)
-        }
-        let email: Bool?
-        switch flag(doc["email"]) {
-        case .success(let b): email = b
+        let doc: JSONValue, email: Bool?
+        switch preparedRequest(body) {
+        case .success(let r): (doc, email) = r
         case .failure(let e): return .error(e)
         }
         guard let items = doc["recipients"]?.arrayValue, !items.isEmpty else {
@@ -90,14 +85,9 @@ extension Emulator {
     /// POST /message/{id}/smartsend: up to 1000 recipients, each a `locator` or a `contactId`.
     /// Answers `{"id": 0, "results": [...]}` (the guide: id is always 0).
     func smartSend(_ messageId: Int64, _ body: [UInt8]) -> Reply {
-        let doc: JSONValue
-        switch messageBody(body) {
-        case .success(let d): doc = d
-        case .failure(let e): return .error(e)
-        }
-        let email: Bool?
-        switch flag(doc["email"]) {
-        case .success(let b): email = b
+        let doc: JSONValue, email: Bool?
+        switch preparedRequest(body) {
+        case .success(let r): (doc, email) = r
         case .failure(let e): return .error(e)
         }
         guard let items = doc["recipients"]?.arrayValue, (1...Self.maxSmartSendRecipients).contains(items.count) else {
@@ -177,6 +167,11 @@ extension Emulator {
             out.append(s)
         }
         return .success(out)
+    }
+
+    /// The body of a prepared-message send (/send, /smartsend) and its optional `email` flag.
+    private func preparedRequest(_ body: [UInt8]) -> Result<(JSONValue, Bool?), RequestError> {
+        messageBody(body).flatMap { doc in flag(doc["email"]).map { (doc, $0) } }
     }
 
     private func flag(_ v: JSONValue?) -> Result<Bool?, RequestError> {
