@@ -20,14 +20,14 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import ctypes
 import time
 from typing import Any, Callable, Optional
 
 import orjson
 
 from ._ffi import ErrorSlot
-from ._native import PROGRESS_FN, lib, take_string
+from ._job import finish_native_job
+from ._native import PROGRESS_FN, lib
 from .errors import E_CANCELLED, InternalError, YespoError
 from .report import UNFED_REASON, Progress, PythonInvalidRow, UpsertReport, _ReportHandle
 
@@ -226,20 +226,7 @@ class AsyncJobRun:
         if self._finished:
             return
         self._finished = True
-        out = ctypes.c_void_p(None)
-        err = ErrorSlot()
-        rc = int(lib.yespo_job_finish(self._job, ctypes.byref(out), err.ref))
-        if rc != 0:
-            self._finish_error = err.exception(rc, "finishing the upsert")
-            return
-        self._report_ptr = out.value
-        summary = ctypes.c_void_p(None)
-        err = ErrorSlot()
-        rc = int(lib.yespo_report_json(out.value, ctypes.byref(summary), err.ref))
-        if rc != 0:
-            self._finish_error = err.exception(rc, "reading the upsert report")
-            return
-        self._summary = orjson.loads(take_string(summary.value))
+        finish_native_job(self)
 
     def free(self) -> None:
         """Frees the job; only after finish (or abort) returned."""

@@ -75,14 +75,7 @@ class ContactMethods(ClientBase):
         limit: Optional[int] = None,
     ) -> Iterator[dict[str, Any]]:
         """``GET /contacts``: a lazy iterator over every match, fetching ``page_size`` at a time."""
-        query: dict[str, Any] = {}
-        for key, value in (("email", email), ("sms", sms), ("firstname", first_name),
-                           ("lastname", last_name), ("externalCustomerId", external_customer_id)):
-            if value is not None:
-                query[key] = _args.text(key, value)
-        _args.integer("page_size", page_size, 1, PAGE_MAX)
-        if limit is not None:
-            _args.integer("limit", limit, 0)
+        query = search_query(email, sms, first_name, last_name, external_customer_id, page_size, limit)
         return iter_pages(lambda q: call_out_string(lib.yespo_contacts_search, self._handle(), q,
                                                      context="search_contacts"),
                            query, page_size, limit)
@@ -96,3 +89,18 @@ class ContactMethods(ClientBase):
         """Removes emails from the account's unsubscribed list."""
         body = orjson.dumps(_args.string_list("emails", emails))
         call_no_out(lib.yespo_emails_unsubscribed, self._handle(), body, 0, context="resubscribe_emails")
+
+
+def search_query(email: Optional[str], sms: Optional[str], first_name: Optional[str], last_name: Optional[str],
+                 external_customer_id: Optional[str], page_size: int, limit: Optional[int]) -> dict[str, Any]:
+    """The query of ``GET /contacts`` from search_contacts' arguments, checked (Client and
+    AsyncClient alike)."""
+    query: dict[str, Any] = {}
+    for key, value in (("email", email), ("sms", sms), ("firstname", first_name),
+                       ("lastname", last_name), ("externalCustomerId", external_customer_id)):
+        if value is not None:
+            query[key] = _args.text(key, value)
+    _args.integer("page_size", page_size, 1, PAGE_MAX)
+    if limit is not None:
+        _args.integer("limit", limit, 0)
+    return query

@@ -235,20 +235,7 @@ class JobRun:
                     self._feed_error = exc
 
     def _finish(self) -> None:
-        out = ctypes.c_void_p(None)
-        err = ErrorSlot()
-        rc = int(lib.yespo_job_finish(self._job, ctypes.byref(out), err.ref))
-        if rc != 0:
-            self._finish_error = err.exception(rc, "finishing the upsert")
-            return
-        self._report_ptr = out.value
-        summary = ctypes.c_void_p(None)
-        err = ErrorSlot()
-        rc = int(lib.yespo_report_json(out.value, ctypes.byref(summary), err.ref))
-        if rc != 0:
-            self._finish_error = err.exception(rc, "reading the upsert report")
-            return
-        self._summary = orjson.loads(take_string(summary.value))
+        finish_native_job(self)
 
     # ------------------------------------------------------------------ report
 
@@ -276,3 +263,23 @@ class JobRun:
 
 def _next_batch(iterator: Iterator[Any], size: int) -> list[Any]:
     return list(itertools.islice(iterator, size))
+
+
+def finish_native_job(run: Any) -> None:
+    """``yespo_job_finish`` and the report's summary, for the sync and the async job alike: sets
+    ``run._report_ptr`` as soon as the job finished (so it is freed even if reading the summary
+    fails), then ``run._summary``; a failure goes to ``run._finish_error``."""
+    out = ctypes.c_void_p(None)
+    err = ErrorSlot()
+    rc = int(lib.yespo_job_finish(run._job, ctypes.byref(out), err.ref))
+    if rc != 0:
+        run._finish_error = err.exception(rc, "finishing the upsert")
+        return
+    run._report_ptr = out.value
+    summary = ctypes.c_void_p(None)
+    err = ErrorSlot()
+    rc = int(lib.yespo_report_json(out.value, ctypes.byref(summary), err.ref))
+    if rc != 0:
+        run._finish_error = err.exception(rc, "reading the upsert report")
+        return
+    run._summary = orjson.loads(take_string(summary.value))

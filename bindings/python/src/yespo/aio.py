@@ -31,6 +31,7 @@ import orjson
 from . import _args
 from ._ajob import AsyncJobRun, AsyncProgressCallback, QueueShape
 from ._base import PAGE_MAX
+from ._contacts import search_query
 from ._ffi import ErrorSlot, call_out_string
 from ._native import lib
 from ._kinds import kind_options, kind_rows
@@ -375,14 +376,7 @@ class AsyncClient:
         limit: Optional[int] = None,
     ) -> AsyncIterator[dict[str, Any]]:
         """``GET /contacts``: an async iterator over every match, a page at a time."""
-        query: dict[str, Any] = {}
-        for key, value in (("email", email), ("sms", sms), ("firstname", first_name),
-                           ("lastname", last_name), ("externalCustomerId", external_customer_id)):
-            if value is not None:
-                query[key] = _args.text(key, value)
-        _args.integer("page_size", page_size, 1, PAGE_MAX)
-        if limit is not None:
-            _args.integer("limit", limit, 0)
+        query = search_query(email, sms, first_name, last_name, external_customer_id, page_size, limit)
         return self._pages(lambda q: call_out_string(lib.yespo_contacts_search, self._sync._handle(), q,
                                                      context="search_contacts"), query, page_size, limit)
 
