@@ -127,15 +127,16 @@ def _emulator_binary():
     return b if os.access(b, os.X_OK) else None
 
 
-def naive_upsert(api_url: str, key: str, contacts, chunk: int, gap_s: float):
+def naive_upsert(api_url: str, key: str, contacts, chunk: int, gap_s: float, path: str = "/contacts",
+                 body_of=lambda rows: {"contacts": rows, "dedupeOn": "email"}):
     """Chunks sent in parallel (one thread each, started `gap_s` apart), each retried on its own
     after a transport failure: no ordering between chunks. Returns every row accepted."""
     auth = "Basic " + base64.b64encode(f":{key}".encode()).decode()
 
     def send(rows):
-        body = json.dumps({"contacts": rows, "dedupeOn": "email"}).encode()
+        body = json.dumps(body_of(rows)).encode()
         for attempt in range(5):
-            req = urllib.request.Request(api_url + "/contacts", data=body, method="POST",
+            req = urllib.request.Request(api_url + path, data=body, method="POST",
                                          headers={"Content-Type": "application/json", "Authorization": auth})
             try:
                 with urllib.request.urlopen(req, timeout=5) as r:
@@ -272,30 +273,7 @@ def test_orders_duplicated_answers_are_strict_unless_injected():
 
 def naive_upsert_orders(api_url: str, key: str, orders, chunk: int, gap_s: float):
     """naive_upsert for POST /orders: parallel chunks, each retried on its own."""
-    auth = "Basic " + base64.b64encode(f":{key}".encode()).decode()
-
-    def send(rows):
-        body = json.dumps({"orders": rows}).encode()
-        for attempt in range(5):
-            req = urllib.request.Request(api_url + "/orders", data=body, method="POST",
-                                         headers={"Content-Type": "application/json", "Authorization": auth})
-            try:
-                with urllib.request.urlopen(req, timeout=5) as r:
-                    json.loads(r.read())
-                return
-            except (urllib.error.URLError, ConnectionError, ValueError):
-                time.sleep(0.4)
-        raise RuntimeError("retries ran out")
-
-    threads = []
-    for i in range(0, len(orders), chunk):
-        t = threading.Thread(target=send, args=(orders[i:i + chunk],))
-        t.start()
-        threads.append(t)
-        time.sleep(gap_s)
-    for t in threads:
-        t.join()
-    return {n: {"row": n, "outcome": "accepted"} for n in range(1, len(orders) + 1)}
+    return naive_upsert(api_url, key, orders, chunk, gap_s, path="/orders", body_of=lambda rows: {"orders": rows})
 
 
 def test_oracle_catches_a_naive_orders_sender_after_a_dropped_request():
