@@ -26,10 +26,10 @@ from typing import Any, Callable, Optional
 import orjson
 
 from ._ffi import ErrorSlot
-from ._job import finish_native_job
+from ._job import build_report, finish_native_job
 from ._native import PROGRESS_FN, lib
 from .errors import E_CANCELLED, InternalError, YespoError
-from .report import UNFED_REASON, Progress, PythonInvalidRow, UpsertReport, _ReportHandle
+from .report import Progress, PythonInvalidRow, UpsertReport, _ReportHandle
 
 AsyncProgressCallback = Callable[[Progress], Any]
 
@@ -246,20 +246,8 @@ class AsyncJobRun:
             raise InternalError("the upsert ended without finishing its job")
         handle = _ReportHandle(self._report_ptr) if self._report_ptr else None
         self._report_ptr = None
-        core_rows = int(self._summary.get("rows", 0))
-        consumed = self.rows_read
-        if self.input_len is not None and not self.input_exhausted:
-            consumed = max(consumed, self.input_len)
-        unfed = None
-        if consumed > core_rows:
-            reason = UNFED_REASON
-            if self._feed_error is not None:
-                reason += f" ({self._feed_error.message})"
-            unfed = (core_rows + 1, consumed, reason)
-        report = UpsertReport(self._summary, handle, self.python_invalid, unfed)
-        if self._feed_error is not None and report.fatal is None:
-            report.fatal = self._feed_error
-        return report
+        return build_report(self._summary, handle, self.python_invalid, self.rows_read, self.input_len,
+                            self.input_exhausted, self._feed_error)
 
     def final_progress(self, report: UpsertReport) -> None:
         """The last progress call, with done=True and the report's counts."""

@@ -32,17 +32,28 @@ def iter_pages(fetch: Callable[[bytes], str], query: dict[str, Any], page_size: 
     """Fetches pages (``startindex`` from 1) only as the caller iterates."""
     start, yielded = 1, 0
     while limit is None or yielded < limit:
-        page = orjson.loads(fetch(orjson.dumps({**query, "startindex": start, "maxrows": page_size})))
-        contacts = page.get("contacts") or []
+        contacts, last = read_page(fetch(page_request(query, start, page_size)), start, page_size)
         for contact in contacts:
             if limit is not None and yielded >= limit:
                 return
             yield contact
             yielded += 1
         start += len(contacts)
-        total = page.get("totalCount")
-        if len(contacts) < page_size or (isinstance(total, int) and start > total):
+        if last:
             return
+
+
+def page_request(query: dict[str, Any], start: int, page_size: int) -> bytes:
+    """The query of one page (``startindex`` from 1)."""
+    return orjson.dumps({**query, "startindex": start, "maxrows": page_size})
+
+
+def read_page(text: str, start: int, page_size: int) -> "tuple[list[dict[str, Any]], bool]":
+    """A page's contacts, and whether it is the last one (short, or past ``totalCount``)."""
+    page = orjson.loads(text)
+    contacts = page.get("contacts") or []
+    total = page.get("totalCount")
+    return contacts, len(contacts) < page_size or (isinstance(total, int) and start + len(contacts) > total)
 
 
 class ClientBase:

@@ -245,24 +245,32 @@ class JobRun:
                 lib.yespo_report_free(self._report_ptr)
             raise self._finish_error
         handle = _ReportHandle(self._report_ptr) if self._report_ptr else None
-        core_rows = int(self._summary.get("rows", 0))
-        consumed = self.rows_read
-        if self.input_len is not None and not self._input_exhausted:
-            consumed = max(consumed, self.input_len)
-        unfed = None
-        if consumed > core_rows:
-            reason = UNFED_REASON
-            if self._feed_error is not None:
-                reason += f" ({self._feed_error.message})"
-            unfed = (core_rows + 1, consumed, reason)
-        report = UpsertReport(self._summary, handle, self.python_invalid, unfed)
-        if self._feed_error is not None and report.fatal is None:
-            report.fatal = self._feed_error
-        return report
+        return build_report(self._summary, handle, self.python_invalid, self.rows_read, self.input_len,
+                            self._input_exhausted, self._feed_error)
 
 
 def _next_batch(iterator: Iterator[Any], size: int) -> list[Any]:
     return list(itertools.islice(iterator, size))
+
+
+def build_report(summary: dict[str, Any], handle: Optional[_ReportHandle], python_invalid: Any, rows_read: int,
+                 input_len: Optional[int], input_exhausted: bool, feed_error: Optional[YespoError]) -> UpsertReport:
+    """The report of a finished job (sync and async alike): rows the caller's input held but the
+    core never got (a feed that stopped early) are counted as unfed, with the feed's error."""
+    core_rows = int(summary.get("rows", 0))
+    consumed = rows_read
+    if input_len is not None and not input_exhausted:
+        consumed = max(consumed, input_len)
+    unfed = None
+    if consumed > core_rows:
+        reason = UNFED_REASON
+        if feed_error is not None:
+            reason += f" ({feed_error.message})"
+        unfed = (core_rows + 1, consumed, reason)
+    report = UpsertReport(summary, handle, python_invalid, unfed)
+    if feed_error is not None and report.fatal is None:
+        report.fatal = feed_error
+    return report
 
 
 def finish_native_job(run: Any) -> None:

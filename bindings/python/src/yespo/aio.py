@@ -30,7 +30,7 @@ import orjson
 
 from . import _args
 from ._ajob import AsyncJobRun, AsyncProgressCallback, QueueShape
-from ._base import PAGE_MAX
+from ._base import PAGE_MAX, page_request, read_page
 from ._contacts import search_query
 from ._ffi import ErrorSlot, call_out_string
 from ._native import lib
@@ -393,17 +393,14 @@ class AsyncClient:
                      limit: Optional[int]) -> AsyncIterator[dict[str, Any]]:
         start, yielded = 1, 0
         while limit is None or yielded < limit:
-            text = await self._call(fetch, orjson.dumps({**query, "startindex": start, "maxrows": page_size}))
-            page = orjson.loads(text)
-            contacts = page.get("contacts") or []
+            contacts, last = read_page(await self._call(fetch, page_request(query, start, page_size)), start, page_size)
             for contact in contacts:
                 if limit is not None and yielded >= limit:
                     return
                 yield contact
                 yielded += 1
             start += len(contacts)
-            total = page.get("totalCount")
-            if len(contacts) < page_size or (isinstance(total, int) and start > total):
+            if last:
                 return
 
     async def unsubscribe_emails(self, emails: Iterable[str]) -> None:
