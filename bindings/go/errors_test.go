@@ -1,8 +1,8 @@
 package yespo_test
 
 import (
-	"encoding/base64"
 	"context"
+	"encoding/base64"
 	"errors"
 	"log"
 	"net"

@@ -21,7 +21,7 @@ import (
 
 type recorded struct {
 	Method, Path, Query string
-	Body               map[string]any
+	Body                map[string]any
 }
 
 type recorder struct {

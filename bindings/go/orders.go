@@ -41,14 +41,14 @@ type Order struct {
 // slice order). Only SkipValidation, DryRun, Progress, ProgressInterval and BatchSize of opts apply.
 func (c *Client) UpsertOrders(ctx context.Context, orders []Order, opts UpsertOptions) (*Report, error) {
 	opts.Kind = "orders"
-	return upsertRows(ctx, c, "UpsertOrders", orders, opts)
+	return upsertRows(ctx, c, "UpsertOrders", orders, opts, addAsJSON[Order])
 }
 
 // UpsertEvents generates events, one request each, in parallel; each event is one row. A 4xx
 // answer makes the event rejected with the server's text.
 func (c *Client) UpsertEvents(ctx context.Context, events []Event, opts UpsertOptions) (*Report, error) {
 	opts.Kind = "events"
-	return upsertRows(ctx, c, "UpsertEvents", events, opts)
+	return upsertRows(ctx, c, "UpsertEvents", events, opts, addAsJSON[Event])
 }
 
 // UpsertOrdersFile streams a CSV (one line per item, order columns repeated, item columns
@@ -65,8 +65,10 @@ func (c *Client) UpsertEventsFile(ctx context.Context, path string, opts UpsertO
 	return c.UpsertFile(ctx, path, opts)
 }
 
-// upsertRows feeds a slice of any JSON-encodable rows to one job, in NDJSON batches.
-func upsertRows[T any](ctx context.Context, c *Client, op string, rows []T, opts UpsertOptions) (*Report, error) {
+// upsertRows feeds a slice of rows to one job, in NDJSON batches: `add` appends one row's line
+// (the contacts' hand-written encoder, or encoding/json for orders and events).
+func upsertRows[T any](ctx context.Context, c *Client, op string, rows []T, opts UpsertOptions,
+	add func(*ndjsonBatch, *T) error) (*Report, error) {
 	j, err := c.beginJob(ctx, op, &opts)
 	if err != nil {
 		return nil, err
@@ -74,7 +76,7 @@ func upsertRows[T any](ctx context.Context, c *Client, op string, rows []T, opts
 	batch := newBatch(opts.BatchSize)
 	var feedErr error
 	for i := range rows {
-		if err := batch.addJSON(&rows[i]); err != nil {
+		if err := add(batch, &rows[i]); err != nil {
 			feedErr = invalidArgument(op, "row %d cannot be encoded: %v", i+1, err)
 			break
 		}
@@ -91,3 +93,6 @@ func upsertRows[T any](ctx context.Context, c *Client, op string, rows []T, opts
 	}
 	return j.end(len(rows), feedErr)
 }
+
+// addAsJSON appends a row as encoding/json writes it.
+func addAsJSON[T any](b *ndjsonBatch, row *T) error { return b.addJSON(row) }

@@ -168,27 +168,10 @@ func (b *ndjsonBatch) flush(j *job) (stopped bool, err error) {
 // counted again in Report.Unfed), and the error matches ErrCancelled and ctx.Err(). A job
 // stopped by the server (e.g. a refused key) returns its report together with an *APIError.
 func (c *Client) UpsertContacts(ctx context.Context, contacts []Contact, opts UpsertOptions) (*Report, error) {
-	const op = "UpsertContacts"
-	j, err := c.beginJob(ctx, op, &opts)
-	if err != nil {
-		return nil, err
-	}
-	batch := newBatch(opts.BatchSize)
-	var feedErr error
-	for i := range contacts {
-		batch.add(&contacts[i])
-		if batch.full() {
-			stopped, err := batch.flush(j)
-			if stopped || err != nil {
-				feedErr = err
-				break
-			}
-		}
-	}
-	if feedErr == nil {
-		_, feedErr = batch.flush(j)
-	}
-	return j.end(len(contacts), feedErr)
+	return upsertRows(ctx, c, "UpsertContacts", contacts, opts, func(b *ndjsonBatch, contact *Contact) error {
+		b.add(contact)
+		return nil
+	})
 }
 
 // UpsertStream is UpsertContacts over a channel: it reads until the channel is closed or ctx
